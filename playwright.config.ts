@@ -1,0 +1,40 @@
+import { defineConfig } from '@playwright/test';
+
+/** `vite preview` of the build made by `npm run build` (the test script builds first). */
+export const PREVIEW_PORT = 4318;
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  testMatch: '*.spec.ts',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: process.env.CI ? 2 : undefined,
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  use: {
+    baseURL: `http://127.0.0.1:${PREVIEW_PORT}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's chromium package: Playwright cannot download its own browser here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync'
+      ]
+    }
+  },
+  webServer: {
+    command: `npx vite preview --host 127.0.0.1 --port ${PREVIEW_PORT} --strictPort`,
+    url: `http://127.0.0.1:${PREVIEW_PORT}/`,
+    // Never test a stale server left running on the port.
+    reuseExistingServer: false,
+    timeout: 60_000
+  }
+});
