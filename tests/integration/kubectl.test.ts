@@ -124,7 +124,16 @@ describe.each(paths)('kubectl $via', ({ config }) => {
   });
 
   it('logs -f follows a container', async () => {
-    const pod = firstRunningPod(admin);
+    const c = admin.world.cluster;
+    const running = c.list(c.type('v1', 'Pod'), {
+      namespace: 'kube-system',
+      fieldSelector: 'status.phase=Running'
+    }).items[0];
+    const pod = {
+      namespace: 'kube-system',
+      name: running.metadata.name,
+      container: running.spec.containers[0].name
+    };
     const out = await kubectlUntil(
       kc,
       ['logs', '-f', '-n', pod.namespace, pod.name, '-c', pod.container, '--tail=3'],
@@ -134,25 +143,47 @@ describe.each(paths)('kubectl $via', ({ config }) => {
     expect(out.split('\n').length).toBeGreaterThan(5);
   });
 
-  it('scale changes replicas and the pods follow', async () => {
-    const cluster = admin.world.cluster;
-    const d = cluster.list(cluster.type('apps/v1', 'Deployment'), { namespace: 'web' }).items[0];
-    const target = (d.spec.replicas as number) + 2;
-    const r = await kubectl(kc, ['scale', 'deploy', d.metadata.name, '-n', 'web', `--replicas=${target}`]);
-    expect(r.stdout).toMatch(/scaled/);
-    expect(cluster.get(cluster.type('apps/v1', 'Deployment'), 'web', d.metadata.name).spec.replicas).toBe(
-      target
-    );
-    await expect.poll(() => readyReplicas(d.metadata.name), { timeout: 15_000 }).toBe(target);
-  });
+  it('apply --server-side creates a Deployment; scale changes its replicas and the pods follow', async () => {
+    // A namespace of its own: churn leaves namespaces created after it started alone.
+    const ns = `kubectl-check-${Math.random().toString(36).slice(2, 8)}`;
+    const manifest = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${ns}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: scale-check
+  namespace: ${ns}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: { app: scale-check }
+  template:
+    metadata:
+      labels: { app: scale-check }
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+`;
+    const applied = await kubectl(kc, ['apply', '--server-side', '-f', '-'], { input: manifest });
+    expect(applied.stdout).toMatch(/deployment.apps\/scale-check serverside-applied/);
+    const r = await kubectl(kc, ['scale', 'deploy', 'scale-check', '-n', ns, '--replicas=4']);
+    expect(r.stdout).toMatch(/deployment.apps\/scale-check scaled/);
+    const podsOf = async () =>
+      (await kubectl(kc, ['get', 'pods', '-n', ns, '-l', 'app=scale-check', '--no-headers'])).stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean);
+    await expect.poll(async () => (await podsOf()).length, { timeout: 15_000 }).toBe(4);
 
-  it('delete pod removes it', async () => {
-    const pod = firstRunningPod(admin);
-    const r = await kubectl(kc, ['delete', 'pod', '-n', pod.namespace, pod.name, '--wait=true']);
-    expect(r.stdout).toMatch(/deleted/);
-    expect(
-      admin.world.cluster.find(admin.world.cluster.type('v1', 'Pod'), pod.namespace, pod.name)
-    ).toBeUndefined();
+    const victim = (await podsOf())[0].split(/\s+/)[0];
+    const del = await kubectl(kc, ['delete', 'pod', '-n', ns, victim]);
+    expect(del.stdout).toMatch(new RegExp(`pod "${victim}" deleted`));
+    const remaining = (await podsOf()).map((l) => l.split(/\s+/)[0]);
+    expect(remaining).not.toContain(victim);
   });
 
   it('apply --server-side --dry-run=server validates without storing', async () => {
@@ -191,23 +222,3 @@ describe('kubectl as a restricted user', () => {
     expect(pods.code).toBe(0);
   });
 });
-
-function readyReplicas(name: string): number {
-  const c = admin.world.cluster;
-  return c.get(c.type('apps/v1', 'Deployment'), 'web', name).status?.readyReplicas ?? 0;
-}
-
-function firstRunningPod(s: SimServer): { namespace: string; name: string; container: string } {
-  const c = s.world.cluster;
-  const pod = c
-    .list(c.type('v1', 'Pod'), { fieldSelector: 'status.phase=Running' })
-    .items.find(
-      (p) => p.metadata.namespace !== 'kube-system' && p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet'
-    );
-  if (!pod) throw new Error('no running pod');
-  return {
-    namespace: pod.metadata.namespace!,
-    name: pod.metadata.name,
-    container: pod.spec.containers[0].name
-  };
-}

@@ -154,17 +154,22 @@ export class Churn {
       job: t('batch/v1', 'Job'),
       namespace: t('v1', 'Namespace')
     };
-    for (const p of cluster.objects(this.rt.pod)) this.trackPod(p);
-    for (const d of cluster.objects(this.rt.deployment)) this.trackDeployment(d);
-    for (const n of cluster.objects(this.rt.node)) this.nodes.set(n.metadata.name, n);
+    // Deliberate changes (crashes, scaling, rollouts) stay in the application namespaces that exist
+    // when churn starts: namespaces created later, by a user or a test that needs calm, are left
+    // alone. A node outage still hits every pod on the node.
     this.namespaces = cluster
       .objects(this.rt.namespace)
       .map((n) => n.metadata.name)
       .filter((n) => !n.startsWith('kube-') && n !== 'default');
+    this.churned = new Set(this.namespaces);
+    for (const p of cluster.objects(this.rt.pod)) this.trackPod(p);
+    for (const d of cluster.objects(this.rt.deployment)) this.trackDeployment(d);
+    for (const n of cluster.objects(this.rt.node)) this.nodes.set(n.metadata.name, n);
     this.stopListening = cluster.onChange((e) => this.observe(e));
   }
 
   private nodeDownMs: [number, number];
+  private churned: Set<string>;
 
   stop() {
     this.stopListening();
@@ -289,7 +294,7 @@ export class Churn {
       this.unready.delete(pk);
       return this.mutatePod(pk, (c) => k.setPodReady(c, true, this.now())) ? 1 : 0;
     }
-    const pod = this.pods.pick(this.rand);
+    const pod = this.pickChurned(this.pods);
     if (!pod || !k.podIsReady(pod)) return 0;
     const pk = objectKey(pod);
     this.unready.set(pk, pk);
@@ -318,7 +323,7 @@ export class Churn {
     if (this.crashing.size > 0 && (this.crashing.size >= limit || this.rand.chance(0.7)))
       pk = this.crashing.pick(this.rand);
     else {
-      const pod = this.pods.pick(this.rand);
+      const pod = this.pickChurned(this.pods);
       if (pod && k.controllerOfKind(pod) !== 'Job') pk = objectKey(pod);
     }
     if (!pk || !this.pods.has(pk)) {
@@ -505,7 +510,7 @@ export class Churn {
 
   /** `kubectl scale`: a Deployment grows or shrinks by one or two, staying near its original size. */
   private scale(): number {
-    const d = this.deployments.pick(this.rand);
+    const d = this.pickChurned(this.deployments);
     if (!d || d.metadata.deletionTimestamp) return 0;
     const dk = objectKey(d);
     const base = this.baseReplicas.get(dk) ?? 1;
@@ -529,7 +534,7 @@ export class Churn {
 
   /** `kubectl rollout restart`: a new template annotation, so the controllers replace every pod. */
   private rollout(): number {
-    const d = this.deployments.pick(this.rand);
+    const d = this.pickChurned(this.deployments);
     if (!d || d.metadata.deletionTimestamp) return 0;
     this.cluster.patch(
       this.rt.deployment,
@@ -650,6 +655,15 @@ export class Churn {
       host: down.name
     });
     return writes;
+  }
+
+  /** A random tracked object in a churned namespace (a few tries, then none). */
+  private pickChurned<T extends KubeObject>(set: { pick(rand: Random): T | undefined }): T | undefined {
+    for (let i = 0; i < 5; i++) {
+      const o = set.pick(this.rand);
+      if (!o || this.churned.has(o.metadata.namespace!)) return o;
+    }
+    return undefined;
   }
 
   private podsOnNode(name: string): string[] {

@@ -771,7 +771,7 @@ export class SimCluster {
     if (this.history.length - this.historyStart > this.options.historyLimit) {
       this.compactedRv = this.history[this.historyStart].rv;
       this.historyStart++;
-      if (this.historyStart > 4096) {
+      if (this.historyStart > 1024) {
         this.history = this.history.slice(this.historyStart);
         this.historyStart = 0;
       }
@@ -786,7 +786,11 @@ export class SimCluster {
 
   private indexOwners(skey: string, k: string, prev: KubeObject | undefined, next: KubeObject | undefined) {
     const ref = `${skey} ${k}`;
-    for (const o of prev?.metadata.ownerReferences ?? []) this.dependents.get(o.uid)?.delete(ref);
+    for (const o of prev?.metadata.ownerReferences ?? []) {
+      const set = this.dependents.get(o.uid);
+      set?.delete(ref);
+      if (set?.size === 0) this.dependents.delete(o.uid);
+    }
     for (const o of next?.metadata.ownerReferences ?? []) {
       let set = this.dependents.get(o.uid);
       if (!set) this.dependents.set(o.uid, (set = new Set()));
