@@ -22,7 +22,7 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
   });
 }
 
-async function send(res: ServerResponse, response: Response, req: IncomingMessage) {
+async function send(res: ServerResponse, response: Response) {
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => (headers[k] = v));
   res.writeHead(response.status, headers);
@@ -30,7 +30,8 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
   res.flushHeaders();
   const reader = response.body.getReader();
   // The client going away (kubectl ^C, a proxy dropping the stream) cancels the watch.
-  req.socket.once('close', () => void reader.cancel().catch(() => {}));
+  // (The response's own close event: one per request, unlike the keep-alive socket's.)
+  res.once('close', () => void reader.cancel().catch(() => {}));
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -56,7 +57,7 @@ export function serveHandler(handler: ApiHandler, port = 0, host = '127.0.0.1'):
     const origin = `http://${req.headers.host ?? `${host}:${port}`}`;
     toRequest(req, origin)
       .then((request) => handler(request))
-      .then((response) => send(res, response, req))
+      .then((response) => send(res, response))
       .catch((e) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(String(e));
