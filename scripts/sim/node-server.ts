@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiHandler } from '../../src/lib/sim/http';
 
 async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
@@ -45,6 +46,36 @@ async function send(res: ServerResponse, response: Response) {
   }
 }
 
+/**
+ * A watch over WebSocket, as kube-apiserver serves it: the same request as the chunked watch, one
+ * JSON event per text frame. Browsers use it to get past their 6-connections-per-origin limit.
+ */
+async function serveWatchOverWebSocket(ws: WebSocket, request: Request, handler: ApiHandler) {
+  const response = await handler(request);
+  if (response.status !== 200 || !response.body) {
+    ws.close(1011, `${response.status} ${(await response.text()).slice(0, 100)}`);
+    return;
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  ws.once('close', () => void reader.cancel().catch(() => {}));
+  let buffered = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffered += value;
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        ws.send(buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+      }
+    }
+    ws.close(1000);
+  } catch {
+    ws.terminate(); // the `cut` fault: drop the connection
+  }
+}
+
 export interface RunningServer {
   server: Server;
   port: number;
@@ -64,6 +95,20 @@ export function serveHandler(handler: ApiHandler, port = 0, host = '127.0.0.1'):
       });
   });
   server.keepAliveTimeout = 65_000;
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const origin = `http://${req.headers.host ?? `${host}:${port}`}`;
+    const url = new URL(req.url ?? '/', origin);
+    if (!/^(1|true)$/.test(url.searchParams.get('watch') ?? '')) {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\nonly watch requests can be upgraded\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+      void serveWatchOverWebSocket(ws, new Request(url, { headers }), handler);
+    });
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -74,6 +119,7 @@ export function serveHandler(handler: ApiHandler, port = 0, host = '127.0.0.1'):
         url: `http://${host}:${actual}`,
         close: () =>
           new Promise<void>((r) => {
+            for (const ws of wss.clients) ws.terminate();
             server.closeAllConnections();
             server.close(() => r());
           })
