@@ -31,6 +31,7 @@ export default ts.config(
   },
   {
     ignores: [
+      '.tmp/',
       'build/',
       '.svelte-kit/',
       'node_modules/',
