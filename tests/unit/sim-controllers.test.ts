@@ -10,6 +10,7 @@ import {
 import * as k from '../../src/lib/sim/objects';
 import { populate } from '../../src/lib/sim/populate';
 import { Random } from '../../src/lib/sim/random';
+import { matchesSelectorObject } from '../../src/lib/sim/selectors';
 import type { KubeObject } from '../../src/lib/sim/types';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
@@ -47,7 +48,7 @@ function setup(pods = 0) {
   const podsOf = (owner: KubeObject) =>
     cluster
       .objects(t.pod, owner.metadata.namespace)
-      .filter((p) => k.selectorMatches(owner.spec.selector, p.metadata.labels));
+      .filter((p) => matchesSelectorObject(owner.spec.selector, p.metadata.labels));
   return { cluster, clock, controllers, t, tick, podsOf };
 }
 

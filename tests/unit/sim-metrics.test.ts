@@ -5,10 +5,10 @@ import {
   formatCpu,
   formatMemory,
   nodeMetrics,
-  parseQuantity,
   podMetrics,
   type PodMetrics
 } from '../../src/lib/sim/metrics';
+import { parseQuantity } from '../../src/lib/sim/quantity';
 
 const START = Date.parse('2026-11-26T10:00:00Z');
 const CPU = /^(0|\d+[num]?)$/;

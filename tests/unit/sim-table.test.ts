@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { parseAccept } from '../../src/lib/sim/accept';
 import { BUILTIN_RESOURCES, resourcesFromCrd } from '../../src/lib/sim/resources';
 import {
   columnDefinitions,
   humanDuration,
   jsonPath,
-  parseAccept,
   toPartialObjectMetadata,
   toPartialObjectMetadataList,
   toTable

@@ -10,7 +10,7 @@
  * sees `rate` churn writes per simulated second (work the controllers do in response comes on top).
  */
 import type { ChangeEvent, SimCluster } from './cluster';
-import { EventLog, labelJob } from './controllers';
+import { EventLog, labelJob, type EventInput } from './controllers';
 import * as k from './objects';
 import { Random } from './random';
 import type { KubeObject, ResourceType } from './types';
@@ -238,6 +238,17 @@ export class Churn {
     return writes;
   }
 
+  /** What each action does; each returns the writes it made. */
+  private readonly actions: Record<ChurnAction, () => number> = {
+    readiness: () => this.readinessFlap(),
+    crash: () => this.crash(),
+    event: () => this.randomEvent(),
+    scale: () => this.scale(),
+    rollout: () => this.rollout(),
+    job: () => this.job(),
+    node: () => this.nodeOutage()
+  };
+
   private act(action: ChurnAction): number {
     // Actions that make the controllers replace pods are paced in simulated time, not by the rate:
     // at thousands of changes per second the extra changes are status flips and events.
@@ -245,30 +256,7 @@ export class Churn {
     if (gap !== undefined && this.elapsed - (this.lastRun.get(action) ?? -Infinity) < gap) {
       action = this.rand.pick(CHEAP);
     }
-    let done = 0;
-    switch (action) {
-      case 'readiness':
-        done = this.readinessFlap();
-        break;
-      case 'crash':
-        done = this.crash();
-        break;
-      case 'event':
-        done = this.randomEvent();
-        break;
-      case 'scale':
-        done = this.scale();
-        break;
-      case 'rollout':
-        done = this.rollout();
-        break;
-      case 'job':
-        done = this.job();
-        break;
-      case 'node':
-        done = this.nodeOutage();
-        break;
-    }
+    const done = this.actions[action]();
     this.counts[action] += done;
     if (done > 0 && MIN_GAP_MS[action] !== undefined) this.lastRun.set(action, this.elapsed);
     return done;
@@ -410,97 +398,53 @@ export class Churn {
     const node = pod.spec.nodeName as string | undefined;
     const fieldPath = `spec.containers{${c0.name}}`;
     const total = this.nodes.size;
-    const choices: [() => Parameters<EventLog['record']>[0], number][] = [
+    const kubelet = (reason: string, message: string, type: EventInput['type'] = 'Normal'): EventInput => ({
+      involved: pod,
+      reason,
+      message,
+      type,
+      component: 'kubelet',
+      host: node,
+      fieldPath
+    });
+    const scheduler = (reason: string, message: string, type: EventInput['type']): EventInput => ({
+      involved: pod,
+      reason,
+      message,
+      type,
+      component: 'default-scheduler'
+    });
+    const choices: [() => EventInput, number][] = [
+      [() => kubelet('Pulled', `Container image "${c0.image}" already present on machine`), 5],
       [
-        () => ({
-          involved: pod,
-          reason: 'Pulled',
-          message: `Container image "${c0.image}" already present on machine`,
-          type: 'Normal',
-          component: 'kubelet',
-          host: node,
-          fieldPath
-        }),
-        5
-      ],
-      [
-        () => ({
-          involved: pod,
-          reason: 'Scheduled',
-          message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
-          type: 'Normal',
-          component: 'default-scheduler'
-        }),
+        () =>
+          scheduler(
+            'Scheduled',
+            `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
+            'Normal'
+          ),
         3
       ],
+      [() => kubelet('Created', `Created container ${c0.name}`), 2],
+      [() => kubelet('Started', `Started container ${c0.name}`), 2],
+      [() => kubelet('Killing', `Stopping container ${c0.name}`), 2],
       [
-        () => ({
-          involved: pod,
-          reason: 'Created',
-          message: `Created container ${c0.name}`,
-          type: 'Normal',
-          component: 'kubelet',
-          host: node,
-          fieldPath
-        }),
-        2
-      ],
-      [
-        () => ({
-          involved: pod,
-          reason: 'Started',
-          message: `Started container ${c0.name}`,
-          type: 'Normal',
-          component: 'kubelet',
-          host: node,
-          fieldPath
-        }),
-        2
-      ],
-      [
-        () => ({
-          involved: pod,
-          reason: 'Killing',
-          message: `Stopping container ${c0.name}`,
-          type: 'Normal',
-          component: 'kubelet',
-          host: node,
-          fieldPath
-        }),
-        2
-      ],
-      [
-        () => ({
-          involved: pod,
-          reason: 'Unhealthy',
-          message: `Liveness probe failed: Get "http://${pod.status?.podIP}:8080/healthz/live": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
-          type: 'Warning',
-          component: 'kubelet',
-          host: node,
-          fieldPath
-        }),
+        () =>
+          kubelet(
+            'Unhealthy',
+            `Liveness probe failed: Get "http://${pod.status?.podIP}:8080/healthz/live": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+            'Warning'
+          ),
         3
       ],
+      [() => kubelet('BackOff', `Back-off pulling image "${c0.image}"`, 'Warning'), 1],
       [
-        () => ({
-          involved: pod,
-          reason: 'BackOff',
-          message: `Back-off pulling image "${c0.image}"`,
-          type: 'Warning',
-          component: 'kubelet',
-          host: node,
-          fieldPath
-        }),
-        1
-      ],
-      [
-        () => ({
-          involved: pod,
-          reason: 'FailedScheduling',
-          message: `0/${total} nodes are available: ${Math.max(1, total - 2)} Insufficient memory, 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/${total} nodes are available: 2 Preemption is not helpful for scheduling, ${Math.max(1, total - 2)} No preemption victims found for incoming pod.`,
-          type: 'Warning',
-          component: 'default-scheduler'
-        }),
+        () =>
+          scheduler(
+            'FailedScheduling',
+            `0/${total} nodes are available: ${Math.max(1, total - 2)} Insufficient memory, 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/${total} nodes are available: 2 Preemption is not helpful for scheduling, ${Math.max(1, total - 2)} No preemption victims found for incoming pod.`,
+            'Warning'
+          ),
         1
       ]
     ];

@@ -8,6 +8,7 @@
  * paged lists can share references without copying.
  */
 import { Random } from './random';
+import { jsonEqual } from './json';
 import { mergePatch, jsonPatch, strategicMerge } from './patch';
 import { ResourceRegistry, apiVersionOf, storageKey } from './resources';
 import {
@@ -716,12 +717,7 @@ export class SimCluster {
     if (!current) return undefined;
     const copy = structuredClone(current);
     fn(copy);
-    if (
-      copy.metadata.generation !== undefined &&
-      JSON.stringify(copy.spec) !== JSON.stringify(current.spec)
-    ) {
-      copy.metadata.generation = (current.metadata.generation ?? 0) + 1;
-    }
+    bumpGeneration(current, copy);
     if (copy.metadata.deletionTimestamp && (copy.metadata.finalizers ?? []).length === 0) {
       this.commit(rt, 'MODIFIED', copy);
       this.delete(rt, namespace, name);
@@ -731,12 +727,7 @@ export class SimCluster {
   }
 
   private write(rt: ResourceType, current: KubeObject, next: KubeObject, opts: WriteOptions): KubeObject {
-    if (
-      next.metadata.generation !== undefined &&
-      JSON.stringify(next.spec) !== JSON.stringify(current.spec)
-    ) {
-      next.metadata.generation = (current.metadata.generation ?? 0) + 1;
-    }
+    bumpGeneration(current, next);
     if (opts.dryRun)
       return { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } };
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
@@ -884,6 +875,17 @@ export class SimCluster {
       fieldsType: 'FieldsV1' as const,
       fieldsV1: fieldsOf(obj, 0)
     };
+  }
+}
+
+/**
+ * metadata.generation counts changes of the spec. Kinds without a generation (Pods, most
+ * cluster-scoped configuration) skip the comparison; the others compare structurally, stopping at the
+ * first difference, and a status subresource write (which keeps the stored spec) compares at once.
+ */
+function bumpGeneration(current: KubeObject, next: KubeObject) {
+  if (next.metadata.generation !== undefined && !jsonEqual(next.spec, current.spec)) {
+    next.metadata.generation = (current.metadata.generation ?? 0) + 1;
   }
 }
 

@@ -13,6 +13,7 @@
 import type { ChangeEvent, SimCluster } from './cluster';
 import * as k from './objects';
 import { Random } from './random';
+import { matchesSelectorMap, matchesSelectorObject } from './selectors';
 import type { KubeObject, NewObject, OwnerReference, ResourceType } from './types';
 
 export interface ControllerOptions {
@@ -659,10 +660,10 @@ export class Controllers {
     for (const [ns, pods] of this.changedPods) {
       for (const svc of this.servicesByNamespace.get(ns)?.values() ?? []) {
         const sel = svc.spec?.selector;
-        if (pods.some((p) => k.mapSelectorMatches(sel, p.metadata.labels))) this.dirty.services.add(key(svc));
+        if (pods.some((p) => matchesSelectorMap(sel, p.metadata.labels))) this.dirty.services.add(key(svc));
       }
       for (const pdb of this.pdbsByNamespace.get(ns)?.values() ?? []) {
-        if (pods.some((p) => k.selectorMatches(pdb.spec?.selector, p.metadata.labels)))
+        if (pods.some((p) => matchesSelectorObject(pdb.spec?.selector, p.metadata.labels)))
           this.dirty.pdbs.add(key(pdb));
       }
     }
@@ -1319,7 +1320,7 @@ export class Controllers {
     const pods: KubeObject[] = [];
     let sample: KubeObject | undefined; // resolves named target ports, even before any pod has an IP
     for (const p of this.podsByNamespace.get(ns ?? '')?.values() ?? []) {
-      if (!k.podIsActive(p) || !k.mapSelectorMatches(selector, p.metadata.labels)) continue;
+      if (!k.podIsActive(p) || !matchesSelectorMap(selector, p.metadata.labels)) continue;
       sample ??= p;
       if (p.status?.podIP) pods.push(p);
     }
@@ -1373,7 +1374,7 @@ export class Controllers {
     if (!pdb) return;
     const pods: KubeObject[] = [];
     for (const p of this.podsByNamespace.get(ns ?? '')?.values() ?? []) {
-      if (k.selectorMatches(pdb.spec?.selector, p.metadata.labels)) pods.push(p);
+      if (matchesSelectorObject(pdb.spec?.selector, p.metadata.labels)) pods.push(p);
     }
     const status = k.pdbStatus(pdb, pods, this.now());
     // Keep the condition's time when only the counts moved.

@@ -3,6 +3,7 @@
  * their definitions: `/version`, `/api`, `/api/v1`, `/apis`, `/apis/G`, `/apis/G/V`, and aggregated
  * discovery (`APIGroupDiscoveryList`, apidiscovery.k8s.io/v2, KEP-3352) for `/api` and `/apis`.
  */
+import { parseMediaRanges } from './accept';
 import type { SimCluster } from './cluster';
 import { apiVersionOf } from './resources';
 import { ApiError, type ResourceType } from './types';
@@ -262,32 +263,12 @@ export function aggregatedDiscovery(
 
 // ---- negotiation -----------------------------------------------------------------------------------
 
-interface Range {
-  type: string;
-  params: Record<string, string>;
-}
-
-function ranges(accept: string): Range[] {
-  return accept
-    .split(',')
-    .map((part) => {
-      const [type, ...rest] = part.split(';').map((p) => p.trim());
-      const params: Record<string, string> = {};
-      for (const p of rest) {
-        const eq = p.indexOf('=');
-        if (eq > 0) params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim();
-      }
-      return { type: type.toLowerCase(), params };
-    })
-    .filter((r) => r.type !== '' && r.params.q !== '0');
-}
-
 type Choice = { aggregated: 'v2' | 'v2beta1' } | { aggregated: false } | undefined;
 
 /** First acceptable answer: aggregated (only for /api and /apis), plain JSON, or nothing (406). */
 function negotiate(accept: string, aggregatable: boolean): Choice {
   if (accept.trim() === '') return { aggregated: false };
-  for (const r of ranges(accept)) {
+  for (const r of parseMediaRanges(accept)) {
     const json = r.type === 'application/json' || r.type === 'application/*' || r.type === '*/*';
     if (!json) continue;
     if (r.params.as === undefined) return { aggregated: false };

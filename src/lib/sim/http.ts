@@ -5,6 +5,7 @@
  * the Node server behind real kubectl (scripts/sim-server.ts).
  */
 import { parse as parseYaml } from 'yaml';
+import { parseAccept, type AcceptAs } from './accept';
 import type { SimCluster } from './cluster';
 import { discoveryFor } from './discovery';
 import { Faults, htmlErrorPage, type Fault } from './faults';
@@ -15,11 +16,9 @@ import { decodeProtobufReview } from './protobuf';
 import { authorize, forbidden, selfSubjectAccessReview, selfSubjectRulesReview } from './rbac';
 import { apiVersionOf } from './resources';
 import {
-  parseAccept,
   toPartialObjectMetadata,
   toPartialObjectMetadataList,
   toTable,
-  type AcceptAs,
   type IncludeObject,
   type ListMeta
 } from './table';

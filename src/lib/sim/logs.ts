@@ -6,6 +6,7 @@
  * Log files rotate every few hours, as the kubelet's do: only the current file is served.
  * Errors follow the apiserver (container name validation) and the kubelet (container state).
  */
+import { Random, hashOf } from './random';
 import { ApiError, type KubeObject } from './types';
 
 export interface LogOptions {
@@ -47,31 +48,10 @@ interface Line {
 
 // ---- deterministic randomness ----------------------------------------------------------------------
 
-function hash(...parts: (string | number)[]): number {
-  let h = 0x811c9dc5;
-  for (const p of parts) {
-    const s = String(p);
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    h = Math.imul(h ^ 0xff, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** mulberry32: a small seeded generator of numbers in [0, 1). */
+/** A seeded generator of numbers in [0, 1), for one line's random parts. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 type Rand = () => number;
@@ -492,12 +472,12 @@ function styleOf(image: string, container: string, seed: number): Style {
   ) {
     return 'klog';
   }
-  return hash(seed, container, 'style') % 3 === 0 ? 'ansi' : 'json';
+  return hashOf(seed, container, 'style') % 3 === 0 ? 'ansi' : 'json';
 }
 
 // ---- the lines of an instance ----------------------------------------------------------------------
 
-const sub = (seed: number, ...k: (string | number)[]) => hash(seed, ...k) % 1_000_000;
+const sub = (seed: number, ...k: (string | number)[]) => hashOf(seed, ...k) % 1_000_000;
 
 function startupLines(inst: Instance): Line[] {
   return startup[inst.style].map((line, k) => {
@@ -524,13 +504,13 @@ function endingLines(inst: Instance): Line[] {
 
 function slotLines(inst: Instance, j: number): Line[] {
   const slotStart = inst.start + STARTUP_MS + j * SLOT_MS;
-  const h = hash(inst.seed, 'slot', j);
+  const h = hashOf(inst.seed, 'slot', j);
   const count = 1 + (h % 3);
-  const offsets = Array.from({ length: count }, (_, k) => hash(h, k) % SLOT_MS).sort((a, b) => a - b);
+  const offsets = Array.from({ length: count }, (_, k) => hashOf(h, k) % SLOT_MS).sort((a, b) => a - b);
   return offsets.map((off, k) => {
     const t = slotStart + off;
     const nanos = sub(h, 'n', k);
-    return { t, nanos, text: regular[inst.style](rng(hash(h, 'line', k)), t, nanos, inst) };
+    return { t, nanos, text: regular[inst.style](rng(hashOf(h, 'line', k)), t, nanos, inst) };
   });
 }
 
@@ -612,7 +592,7 @@ function instanceFrom(
     ...(spec.containers ?? []),
     ...(spec.ephemeralContainers ?? [])
   ].find((x: { name: string }) => x.name === name);
-  const seed = hash(pod.metadata.uid, name, index);
+  const seed = hashOf(pod.metadata.uid, name, index);
   const start = Date.parse(state.startedAt ?? pod.status?.startTime ?? pod.metadata.creationTimestamp);
   let ending: Ending = 'running';
   if (!running) {

@@ -6,6 +6,8 @@
  * running pods, and only Ready nodes, have metrics.
  */
 import type { SimCluster } from './cluster';
+import { parseQuantity } from './quantity';
+import { hashOf } from './random';
 import { parseLabelSelector } from './selectors';
 import { ApiError, type KubeObject } from './types';
 
@@ -44,37 +46,6 @@ export interface MetricsList<T> {
 
 // ---- quantities ------------------------------------------------------------------------------------
 
-const SUFFIXES: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60
-};
-
-/** A resource.Quantity string ("250m", "1.5Gi", "12345678n", "1e3") in base units; undefined if absent. */
-export function parseQuantity(q: string | number | undefined | null): number | undefined {
-  if (q === undefined || q === null) return undefined;
-  if (typeof q === 'number') return q;
-  const s = q.trim();
-  const exp = /^([+-]?(?:\d+\.?\d*|\.\d+))[eE]([+-]?\d+)$/.exec(s);
-  if (exp) return Number(exp[1]) * 10 ** Number(exp[2]);
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(s);
-  if (!m) return undefined;
-  return Number(m[1]) * SUFFIXES[m[2] ?? ''];
-}
-
 /** CPU cores as the canonical Quantity metrics-server prints: nanocores unless it divides evenly. */
 export function formatCpu(cores: number): string {
   const nanos = Math.max(0, Math.round(cores * 1e9));
@@ -104,23 +75,8 @@ export function formatMemory(bytes: number): string {
 
 // ---- deterministic signals -------------------------------------------------------------------------
 
-function hash(...parts: (string | number)[]): number {
-  let h = 0x811c9dc5;
-  for (const p of parts) {
-    const s = String(p);
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    h = Math.imul(h ^ 0xff, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /** A number in [0, 1) fixed by the parts. */
-const unit = (...parts: (string | number)[]) => hash(...parts) / 4294967296;
+const unit = (...parts: (string | number)[]) => hashOf(...parts) / 4294967296;
 
 /** Two sine waves with per-seed periods and phases, plus per-scrape noise: mean 1. */
 function wave(seed: string, t: number, slow: number, fast: number, noise: number): number {
@@ -180,13 +136,13 @@ export function containerUsage(
 
 /** When this node was last scraped at `now`: every 15 s, each node at its own phase. */
 function scrapeTime(nodeName: string, now: number): number {
-  const phase = (hash(nodeName, 'scrape') % (SCRAPE_MS / 1000)) * 1000; // whole seconds, as timestamps print
+  const phase = (hashOf(nodeName, 'scrape') % (SCRAPE_MS / 1000)) * 1000; // whole seconds, as timestamps print
   return Math.floor((now - phase) / SCRAPE_MS) * SCRAPE_MS + phase;
 }
 
 /** The measurement window, as metav1.Duration prints it ("15.012s"). */
 function windowOf(nodeName: string, scrape: number): string {
-  const ms = SCRAPE_MS + (hash(nodeName, 'window', scrape) % 60);
+  const ms = SCRAPE_MS + (hashOf(nodeName, 'window', scrape) % 60);
   return `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
 }
 

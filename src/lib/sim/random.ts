@@ -74,3 +74,23 @@ export class Random {
     return new Random((this.next() * 4294967296) >>> 0);
   }
 }
+
+/**
+ * A well-mixed 32-bit hash of the parts (FNV-1a over each part and a separator, then murmur3's
+ * finalizer): values that are a pure function of their inputs, where no generator state is kept
+ * (log lines by time slot, metrics by scrape).
+ */
+export function hashOf(...parts: (string | number)[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    const s = String(p);
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0xff, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

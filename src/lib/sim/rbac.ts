@@ -77,7 +77,8 @@ export function userOf(cluster: SimCluster): UserInfo {
 
 // ---- bootstrap policy ------------------------------------------------------------------------------
 
-const DISCOVERY_URLS = [
+/** The non-resource URLs of the bootstrap `system:discovery` ClusterRole. */
+export const DISCOVERY_URLS = [
   '/api',
   '/api/*',
   '/apis',

@@ -88,13 +88,25 @@ export function matchesSelectorObject(
   const l = labels ?? {};
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
   for (const e of selector.matchExpressions ?? []) {
-    const has = e.key in l;
+    // Own keys only: a label named like an Object.prototype member (`constructor`) is not implied.
+    const has = Object.prototype.hasOwnProperty.call(l, e.key);
     const inValues = has && (e.values ?? []).includes(l[e.key]);
     if (e.operator === 'In' && !inValues) return false;
     if (e.operator === 'NotIn' && inValues) return false;
     if (e.operator === 'Exists' && !has) return false;
     if (e.operator === 'DoesNotExist' && has) return false;
   }
+  return true;
+}
+
+/** A Service's `spec.selector` (a plain map) matches when every pair is present; an empty one selects nothing. */
+export function matchesSelectorMap(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined
+): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false;
+  const l = labels ?? {};
+  for (const k in selector) if (l[k] !== selector[k]) return false;
   return true;
 }
 

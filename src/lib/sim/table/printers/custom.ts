@@ -1,0 +1,71 @@
+/** Custom resources: the CRD's additionalPrinterColumns, evaluated with JSONPath. */
+import type { PrinterColumn } from '../../types';
+import { isObject, jsonPath } from '../jsonpath';
+import { humanDuration, timeOf } from '../time';
+import { DOC_AGE, NAME_COL, type Printer } from './common';
+
+/** Go's fmt.Sprint of a decoded JSON value, which is how string columns print non-strings. */
+function goText(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goText).join(' ')}]`;
+  if (isObject(v)) {
+    return `map[${Object.keys(v)
+      .sort()
+      .map((k) => `${k}:${goText(v[k])}`)
+      .join(' ')}]`;
+  }
+  return String(v);
+}
+
+/** apiextensions cellForJSONValue; string columns print whatever the path found. */
+function customCell(type: string, value: unknown, now: number): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'string':
+      return goText(value);
+    case 'integer':
+      return typeof value === 'number' ? Math.trunc(value) : null;
+    case 'number':
+      return typeof value === 'number' ? value : null;
+    case 'boolean':
+      return typeof value === 'boolean' ? value : null;
+    case 'date': {
+      if (typeof value !== 'string') return null;
+      const t = timeOf(value);
+      return t === undefined ? '<invalid>' : humanDuration(now - t);
+    }
+  }
+  return null;
+}
+
+const DEFAULT_CR_COLUMNS: PrinterColumn[] = [
+  { name: 'Age', type: 'date', description: DOC_AGE, jsonPath: '.metadata.creationTimestamp' }
+];
+
+export function customResourcePrinter(columns: PrinterColumn[]): Printer {
+  const extra = columns.length > 0 ? columns : DEFAULT_CR_COLUMNS;
+  return {
+    columns: [
+      NAME_COL,
+      ...extra.map((c) => ({
+        name: c.name,
+        type: c.type,
+        format: c.format ?? '',
+        description: c.description || `Custom resource definition column (in JSONPath format): ${c.jsonPath}`,
+        priority: c.priority ?? 0
+      }))
+    ],
+    cells: (o, now) => [
+      o.metadata.name,
+      ...extra.map((c) => {
+        let results: unknown[];
+        try {
+          results = jsonPath(o, c.jsonPath);
+        } catch {
+          results = [];
+        }
+        return customCell(c.type, results[0], now);
+      })
+    ]
+  };
+}
