@@ -7,7 +7,8 @@
  */
 export type * from './types';
 export { columnDefinitions, toPartialObjectMetadata, toPartialObjectMetadataList, toTable } from './table';
-export { humanDuration } from './time';
+export { humanDuration } from '../../kube/time';
 export { jsonPath } from './jsonpath';
-export { nodeStatus, podSummary } from './printers/core';
+export { nodeStatus } from '../../kube/node-status';
+export { podSummary } from '../../kube/pod-status';
 export { isDefaultStorageClass } from './printers/config';

@@ -1,5 +1,5 @@
 /** RBAC bindings, PriorityClasses and admission webhook configurations. */
-import { since } from '../time';
+import { since } from '../../../kube/time';
 import { AGE_COL, NAME_COL, col, type Printer } from './common';
 
 export function bindingPrinter(what: string): Printer {

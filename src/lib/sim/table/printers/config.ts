@@ -1,5 +1,5 @@
 /** Configuration and storage: ConfigMaps, Secrets, ServiceAccounts, volumes, claims, classes, quotas. */
-import { since } from '../time';
+import { since } from '../../../kube/time';
 import { AGE_COL, NAME_COL, accessModes, col, type Obj, type Printer } from './common';
 
 export const configMapPrinter: Printer = {

@@ -1,7 +1,7 @@
 /** Custom resources: the CRD's additionalPrinterColumns, evaluated with JSONPath. */
 import type { PrinterColumn } from '../../types';
 import { isObject, jsonPath } from '../jsonpath';
-import { humanDuration, timeOf } from '../time';
+import { humanDuration, timeOf } from '../../../kube/time';
 import { DOC_AGE, NAME_COL, type Printer } from './common';
 
 /** Go's fmt.Sprint of a decoded JSON value, which is how string columns print non-strings. */

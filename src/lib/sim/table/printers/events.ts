@@ -1,5 +1,5 @@
 /** core/v1 and events.k8s.io/v1 Events. */
-import { since, timeOf } from '../time';
+import { since, timeOf } from '../../../kube/time';
 import { NAME_COL, col, type Printer } from './common';
 
 export const eventPrinter: Printer = {

@@ -1,5 +1,5 @@
 /** Services, EndpointSlices, Ingresses, IngressClasses and NetworkPolicies. */
-import { since } from '../time';
+import { since } from '../../../kube/time';
 import {
   AGE_COL,
   NAME_COL,

@@ -1,5 +1,5 @@
 /** Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs, HPAs and PodDisruptionBudgets. */
-import { humanDuration, since, timeOf } from '../time';
+import { humanDuration, since, timeOf } from '../../../kube/time';
 import {
   AGE_COL,
   CONTAINERS_COL,
