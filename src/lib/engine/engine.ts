@@ -4,7 +4,7 @@
  * tests alike. The worker file only exposes it over comlink.
  */
 import type { KubeObject } from '../sim/types';
-import { podRowStore, type PodRow } from '../watch/pods';
+import { podRow, type PodRow } from '../watch/pods';
 import { Reflector } from '../watch/reflector';
 import { RowFeed, type RowsListener } from '../watch/rows';
 import { httpTransport, simTransport, type Transport } from '../watch/transport';
@@ -59,7 +59,7 @@ export async function isKubernetesApi(transport: Transport): Promise<boolean> {
 
 export class Engine {
   private readonly pods = new RowFeed<PodRow>();
-  private readonly reflectors: Reflector[] = [];
+  private readonly reflectors: Reflector<PodRow>[] = [];
   private demo: DemoCluster[] = [];
   private started: Promise<EngineInfo> | undefined;
 
@@ -103,10 +103,13 @@ export class Engine {
   }
 
   private watchPods(cluster: string, transport: Transport): void {
-    const reflector = new Reflector({
+    const reflector = new Reflector<PodRow>({
       transport,
+      cluster,
       path: '/api/v1/pods',
-      store: podRowStore(cluster, this.pods),
+      transform: (pod) => podRow(cluster, pod),
+      onChange: (change) =>
+        change.type === 'upsert' ? this.pods.upsert(change.item) : this.pods.delete(change.item.key),
       onError: this.options.onError
     });
     this.reflectors.push(reflector);
