@@ -1,17 +1,26 @@
 /**
- * The main thread's handle on the engine worker: starts it once per page and turns comlink calls
- * into plain subscribe/unsubscribe functions for stores.
+ * The main thread's handle on the engine: connects this tab to the shared engine worker (a
+ * SharedWorker, so every tab uses one set of watches; a dedicated Worker where SharedWorker is
+ * missing), tells it while the tab is open and whether it is shown, and wraps views in plain
+ * functions for stores.
  */
 import * as Comlink from 'comlink';
 import type { EngineApi } from '../../workers/engine.worker';
-import type { PodRow } from '../watch/pods';
-import type { RowsListener } from '../watch/rows';
-import type { EngineInfo } from './engine';
+import type { WindowDiff } from '../view/types';
+import type { EngineInfo, EngineTelemetry, ViewSpec, ViewUpdate } from './engine';
+
+export interface ViewHandle {
+  update(update: ViewUpdate): void;
+  reset(): void;
+  close(): void;
+}
 
 export interface EngineClient {
   /** Resolves once the engine knows whether it shows a real cluster or the demo. */
   info: Promise<EngineInfo>;
-  subscribePods(listener: RowsListener<PodRow>, namespace?: string): () => void;
+  openView(spec: ViewSpec, post: (diff: WindowDiff) => void): ViewHandle;
+  telemetry(): Promise<EngineTelemetry>;
+  retryAll(): void;
 }
 
 let client: EngineClient | undefined;
@@ -21,19 +30,44 @@ export function engine(): EngineClient {
   return client;
 }
 
-function connect(): EngineClient {
+function openWorker(): Comlink.Remote<EngineApi> {
+  if (typeof SharedWorker !== 'undefined') {
+    const shared = new SharedWorker(new URL('../../workers/engine.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'skiff-engine'
+    });
+    return Comlink.wrap<EngineApi>(shared.port);
+  }
   const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
     type: 'module',
     name: 'skiff-engine'
   });
-  const remote = Comlink.wrap<EngineApi>(worker);
+  return Comlink.wrap<EngineApi>(worker);
+}
+
+const PING_MS = 5_000;
+
+function connect(): EngineClient {
+  const remote = openWorker();
+  const owner = `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const ping = () => void remote.ping(owner, document.visibilityState === 'visible');
+  ping();
+  setInterval(ping, PING_MS);
+  document.addEventListener('visibilitychange', ping);
+  addEventListener('pagehide', () => void remote.closeOwner(owner));
   // Served by `kubectl proxy --www=build --www-prefix=/ --api-prefix=/k8s/`, the API sits next to the page.
   const info = remote.start({ apiBaseUrl: new URL('k8s/', document.baseURI).href });
   return {
     info,
-    subscribePods(listener, namespace) {
-      const id = remote.subscribePods(Comlink.proxy(listener), namespace);
-      return () => void id.then((subscription) => remote.unsubscribe(subscription));
-    }
+    openView(spec, post) {
+      const id = remote.openView(spec, Comlink.proxy(post), owner);
+      return {
+        update: (update) => void id.then((v) => remote.updateView(v, update)),
+        reset: () => void id.then((v) => remote.resetView(v)),
+        close: () => void id.then((v) => remote.closeView(v))
+      };
+    },
+    telemetry: () => remote.telemetry(),
+    retryAll: () => void remote.retryAll()
   };
 }

@@ -1,0 +1,294 @@
+/**
+ * An Informer owns one stream: a Reflector keeping an ObjectStore of Rows in sync with one
+ * collection (cluster, resource, namespace or all, selectors), the snapshot cache of that store,
+ * the connection it holds under the per-origin budget, and the listeners (views) it fans out to.
+ *
+ * On start it paints from the cache (marked cached) and resumes the watch from the cached
+ * resourceVersion; only a 410 relists. Without a connection slot it stays paused and catches up
+ * from its resourceVersion when its turn comes.
+ */
+import type { SnapshotCache } from '../cache/snapshot-cache';
+import type { Clock } from '../watch/backoff';
+import { ObjectStore, objectKey, type StoreChange } from '../watch/object-store';
+import { project } from '../watch/projection';
+import {
+  Reflector,
+  type ReflectorOptions,
+  type ReflectorState,
+  type ReflectorStatus
+} from '../watch/reflector';
+import type { Row } from '../watch/row';
+import type { Transport } from '../watch/transport';
+import type { Lease, LeaseKind } from './budget';
+
+export interface ResourceRef {
+  group: string;
+  version: string;
+  /** The collection name in URLs, e.g. `pods`. */
+  plural: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+export interface InformerSpec {
+  cluster: string;
+  resource: ResourceRef;
+  /** One namespace; undefined for all namespaces (or a cluster-scoped resource). */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** One informer per distinct key: every view and every tab asking for the same stream shares it. */
+export function informerKey(s: InformerSpec): string {
+  const r = s.resource;
+  return [
+    s.cluster,
+    `${r.group}/${r.version}/${r.plural}`,
+    s.namespace ?? '',
+    s.labelSelector ?? '',
+    s.fieldSelector ?? ''
+  ].join('|');
+}
+
+export function collectionPath(s: InformerSpec): string {
+  const r = s.resource;
+  const root = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+  return r.namespaced && s.namespace
+    ? `${root}/namespaces/${encodeURIComponent(s.namespace)}/${r.plural}`
+    : `${root}/${r.plural}`;
+}
+
+export type InformerState = ReflectorState | 'cached' | 'waiting' | 'paused';
+
+/** How the informer's bytes arrive right now. */
+export type InformerTransport = LeaseKind | 'direct' | 'catch-up' | 'none';
+
+/** One row of the diagnostics table. Plain data. */
+export interface InformerTelemetry {
+  key: string;
+  cluster: string;
+  resource: string;
+  scope: string;
+  state: InformerState;
+  transport: InformerTransport;
+  resourceVersion: string | undefined;
+  rows: number;
+  events: number;
+  bytes: number;
+  relists: number;
+  reconnects: number;
+  /** Events ignored by resourceVersion gating (duplicates, replays, stale). */
+  drops: number;
+  errors: number;
+  lastEventAt: number | undefined;
+  lastError: string | undefined;
+  /** When the rows on screen came from the cache: that snapshot's age at load, in ms. */
+  cacheAgeMs: number | undefined;
+  subscribers: number;
+}
+
+export type RowChange =
+  { type: 'upsert'; row: Row } | { type: 'delete'; key: string } | { type: 'reset'; rows: Row[] };
+
+export interface InformerOptions {
+  spec: InformerSpec;
+  /** How requests of this informer travel; `kind` is what the budget granted. */
+  transport: (kind: LeaseKind | 'direct') => Transport;
+  cache?: SnapshotCache;
+  clock?: Clock;
+  /** Extra Reflector options (tests shorten timeouts; the engine passes shared capabilities). */
+  reflector?: Partial<ReflectorOptions<Row>>;
+  onError?: (error: Error) => void;
+}
+
+export class Informer {
+  readonly key: string;
+  readonly spec: InformerSpec;
+  readonly store = new ObjectStore<Row>();
+  private reflector: Reflector<Row> | undefined;
+  private listeners = new Set<(change: RowChange) => void>();
+  private status: ReflectorStatus | undefined;
+  private lease: Lease | undefined;
+  private transportKind: InformerTransport = 'none';
+  private cachedAt: number | undefined;
+  private cacheAgeMs: number | undefined;
+  private loaded: Promise<void> | undefined;
+  private paused = true;
+  private catchingUp = false;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: InformerOptions) {
+    this.spec = options.spec;
+    this.key = informerKey(options.spec);
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.store.listen((c) => this.changed(c));
+  }
+
+  /** Views subscribe here: they get every row at once, then each change. */
+  subscribe(listener: (change: RowChange) => void): () => void {
+    this.listeners.add(listener);
+    listener({ type: 'reset', rows: this.store.items() });
+    return () => this.listeners.delete(listener);
+  }
+
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+
+  /** Paint from the cache, once, before any connection. */
+  load(): Promise<void> {
+    this.loaded ??= (async () => {
+      const snapshot = await this.options.cache?.load(this.key);
+      if (!snapshot || this.store.resourceVersion) return;
+      this.cachedAt = snapshot.savedAt;
+      this.cacheAgeMs = this.clock.now() - snapshot.savedAt;
+      this.store.replace(
+        snapshot.rows.map((row) => ({
+          key: objectKey(row.namespace, row.name),
+          resourceVersion: row.resourceVersion,
+          item: row
+        })),
+        snapshot.resourceVersion
+      );
+    })().catch((e) => this.options.onError?.(e as Error));
+    return this.loaded;
+  }
+
+  /** Watch continuously over the granted connection (`direct` for the in-browser simulator). */
+  async run(lease: Lease | 'direct'): Promise<void> {
+    this.lease = lease === 'direct' ? undefined : lease;
+    this.transportKind = lease === 'direct' ? 'direct' : lease.kind;
+    this.paused = false;
+    await this.load();
+    if (this.paused) return;
+    this.startReflector(lease === 'direct' ? 'direct' : lease.kind);
+  }
+
+  /** No connection for now: stop watching, keep rows and resourceVersion. */
+  pause(): void {
+    this.paused = true;
+    this.reflector?.stop();
+    this.reflector = undefined;
+    this.lease = undefined;
+    this.transportKind = 'none';
+  }
+
+  /**
+   * A turn without a slot of its own: resume from the resourceVersion over an ordinary request,
+   * with a watch the server ends after a second, so missed changes arrive without a relist.
+   */
+  async catchUp(): Promise<void> {
+    if (!this.paused || this.catchingUp) return;
+    this.catchingUp = true;
+    this.transportKind = 'catch-up';
+    await this.load();
+    await new Promise<void>((resolve) => {
+      const r = this.createReflector('chunked', {
+        minWatchTimeoutSeconds: 1,
+        onState: (s) => {
+          this.onStatus(s);
+          // The short watch ended cleanly (resumes counts that), or the stream parked itself.
+          if (s.resumes > 0 || ['forbidden', 'unauthorized', 'error', 'backoff'].includes(s.state)) {
+            r.stop();
+            resolve();
+          }
+        }
+      });
+      void this.startWith(r);
+    });
+    this.catchingUp = false;
+    if (this.paused) this.transportKind = 'none';
+  }
+
+  stop(): void {
+    this.pause();
+    this.saveSoon();
+    this.listeners.clear();
+  }
+
+  retryNow(): void {
+    this.reflector?.retryNow();
+  }
+
+  telemetry(): InformerTelemetry {
+    const s = this.status;
+    const r = this.spec.resource;
+    let state: InformerState = s?.state ?? (this.cachedAt !== undefined ? 'cached' : 'listing');
+    if (this.paused && !this.catchingUp)
+      state = this.lease === undefined && this.listeners.size > 0 ? 'waiting' : 'paused';
+    if (s?.state === 'resyncing' && s.syncMode === 'resume' && this.cachedAt !== undefined) state = 'cached';
+    return {
+      key: this.key,
+      cluster: this.spec.cluster,
+      resource: `${r.plural}${r.group ? '.' + r.group : ''}`,
+      scope: this.spec.namespace ?? (r.namespaced ? 'all namespaces' : 'cluster'),
+      state,
+      transport: this.transportKind,
+      resourceVersion: this.store.resourceVersion,
+      rows: this.store.size,
+      events: s?.events ?? 0,
+      bytes: s?.bytes ?? 0,
+      relists: s?.relists ?? 0,
+      reconnects: s?.reconnects ?? 0,
+      drops: s?.ignored ?? 0,
+      errors: s?.errors ?? 0,
+      lastEventAt: s?.lastEventAt,
+      lastError: s?.lastError,
+      cacheAgeMs: this.cacheAgeMs,
+      subscribers: this.listeners.size
+    };
+  }
+
+  private startReflector(kind: LeaseKind | 'direct') {
+    this.reflector = this.createReflector(kind, { onState: (s) => this.onStatus(s) });
+    void this.startWith(this.reflector);
+  }
+
+  private startWith(r: Reflector<Row>): Promise<void> {
+    const rv = this.store.resourceVersion;
+    return rv ? r.resumeFrom(rv, this.store.snapshot()) : r.run();
+  }
+
+  private createReflector(kind: LeaseKind | 'direct', extra: Partial<ReflectorOptions<Row>>): Reflector<Row> {
+    const { cluster, labelSelector, fieldSelector } = this.spec;
+    return new Reflector<Row>({
+      cluster,
+      path: collectionPath(this.spec),
+      labelSelector,
+      fieldSelector,
+      transport: this.options.transport(kind),
+      transform: (obj) => project(cluster, obj),
+      store: this.store,
+      onError: this.options.onError,
+      ...this.options.reflector,
+      ...extra
+    });
+  }
+
+  private onStatus(s: ReflectorStatus) {
+    this.status = s;
+    if (s.state === 'live') {
+      this.cachedAt = undefined;
+      this.saveSoon();
+    }
+  }
+
+  private changed(c: StoreChange<Row>) {
+    const change: RowChange =
+      c.type === 'delete' ? { type: 'delete', key: c.item.key } : { type: 'upsert', row: c.item };
+    for (const l of this.listeners) l(change);
+    this.saveSoon();
+  }
+
+  /** Background write of the rows and the resourceVersion they are valid at (throttled by the cache). */
+  private saveSoon() {
+    const cache = this.options.cache;
+    if (!cache) return;
+    cache.scheduleSave(this.key, () => {
+      // Only a store in sync with the server is worth a snapshot (not one in the middle of a relist).
+      if (this.store.resyncing || !this.store.resourceVersion) return undefined;
+      return { resourceVersion: this.store.resourceVersion, rows: this.store.items() };
+    });
+  }
+}
