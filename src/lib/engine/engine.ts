@@ -42,6 +42,8 @@ export interface EngineOptions {
   hiddenCloseMs?: number;
   /** Extra Reflector options (tests shorten timeouts). */
   reflector?: Partial<ReflectorOptions<Row>>;
+  /** How often an informer without a connection slot gets a turn to catch up. Default 3 s. */
+  catchUpEveryMs?: number;
   /** Coalescing interval of view diffs. Default 100 ms (adaptive up to 500 ms). */
   viewIntervalMs?: number;
   /** Failures the engine recovers from by itself (the reflectors retry). */
@@ -287,6 +289,7 @@ export class Engine {
     this.registry = new InformerRegistry({
       connection: (cluster) => this.clusters.get(cluster)!,
       lingerMs: this.options.lingerMs,
+      catchUpEveryMs: this.options.catchUpEveryMs,
       informer: {
         cache: this.options.cache,
         clock: this.options.clock,
@@ -294,6 +297,10 @@ export class Engine {
         onError: (e) => this.options.onError?.(e)
       }
     });
+    // Without a WebSocket factory every watch is chunked HTTP and counts against the budget.
+    for (const c of this.clusters.values()) {
+      if (c.origin && !this.options.webSocket) this.registry.budget.setWebSocketSupport(c.origin, 'fails');
+    }
     return { mode: this.demo.length ? 'demo' : 'cluster', clusters: [...this.clusters.keys()] };
   }
 
