@@ -15,6 +15,7 @@ import {
   type ViewUpdate
 } from '$lib/engine/engine';
 import { createDemoClusters } from '$lib/sim/demo';
+import type { ObjectRef, ObjectUpdate } from '$lib/engine/object-watch';
 import type { WindowDiff } from '$lib/view/types';
 import type { WebSocketLike } from '$lib/watch/websocket';
 
@@ -58,6 +59,16 @@ const api = {
 
   closeView(id: number): void {
     engine.closeView(id);
+  },
+
+  /** `post` must be wrapped in `Comlink.proxy` by the caller. */
+  openObject(ref: ObjectRef, post: (update: ObjectUpdate) => void, owner: string): Promise<number> {
+    lastPing.set(owner, Date.now());
+    return engine.openObject(ref, (update) => void post(update), owner);
+  },
+
+  closeObject(id: number): void {
+    engine.closeObject(id);
   },
 
   /** Every few seconds from each open tab, with whether it is shown. */

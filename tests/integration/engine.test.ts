@@ -9,6 +9,7 @@ import { serveHandler, type RunningServer } from '../../scripts/sim/node-server'
 import { SnapshotCache } from '../../src/lib/cache/snapshot-cache';
 import { Engine, PROXY_CLUSTER_NAME, type ViewSpec } from '../../src/lib/engine/engine';
 import type { ResourceRef } from '../../src/lib/engine/informer';
+import type { ObjectUpdate } from '../../src/lib/engine/object-watch';
 import { createDemoClusters } from '../../src/lib/sim/demo';
 import { SimWorld } from '../../src/lib/sim/world';
 import { applyWindowDiff, EMPTY_WINDOW } from '../../src/lib/view/apply';
@@ -206,5 +207,34 @@ describe('Engine', () => {
     });
     const streams = engine.telemetry().streams;
     expect(streams.filter((s) => s.relists > 0)).toEqual([]);
+  });
+
+  it('watches one full object by name while a detail view is open', async () => {
+    const world = new SimWorld({ name: 'object', seed: 9, pods: 20, churn: 0 });
+    const { server } = await simServer(world);
+    const engine = new Engine({ demoClusters: () => [] });
+    cleanup.push(() => engine.stop());
+    await engine.start({ apiBaseUrl: server.url });
+    const pods = world.cluster.type('v1', 'Pod');
+    const pod = world.cluster.objects(pods, 'web')[0];
+    const updates: ObjectUpdate[] = [];
+    const id = await engine.openObject(
+      { cluster: PROXY_CLUSTER_NAME, resource: PODS, namespace: 'web', name: pod.metadata.name },
+      (u) => updates.push(u)
+    );
+    await vi.waitFor(() => expect(updates.at(-1)?.object?.metadata.uid).toBe(pod.metadata.uid));
+    expect(updates.at(-1)!.object!.spec.containers.length).toBeGreaterThan(0);
+    expect(updates.at(-1)!.object!.metadata.managedFields).toBeUndefined();
+    world.cluster.mutate(
+      pods,
+      'web',
+      pod.metadata.name,
+      (o) => (o.metadata.labels = { ...o.metadata.labels, seen: 'yes' })
+    );
+    await vi.waitFor(() => expect(updates.at(-1)?.object?.metadata.labels?.seen).toBe('yes'));
+    world.cluster.delete(pods, 'web', pod.metadata.name);
+    await vi.waitFor(() => expect(updates.at(-1)?.object).toBeNull());
+    engine.closeObject(id);
+    expect(engine.telemetry().budget[0]?.webSockets ?? 0).toBe(0);
   });
 });

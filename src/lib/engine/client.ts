@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import type { EngineApi } from '../../workers/engine.worker';
 import type { WindowDiff } from '../view/types';
 import type { EngineInfo, EngineTelemetry, ViewSpec, ViewUpdate } from './engine';
+import type { ObjectRef, ObjectUpdate } from './object-watch';
 
 export interface ViewHandle {
   update(update: ViewUpdate): void;
@@ -19,6 +20,8 @@ export interface EngineClient {
   /** Resolves once the engine knows whether it shows a real cluster or the demo. */
   info: Promise<EngineInfo>;
   openView(spec: ViewSpec, post: (diff: WindowDiff) => void): ViewHandle;
+  /** Watch one full object; returns the close function. */
+  openObject(ref: ObjectRef, post: (update: ObjectUpdate) => void): () => void;
   telemetry(): Promise<EngineTelemetry>;
   retryAll(): void;
 }
@@ -66,6 +69,10 @@ function connect(): EngineClient {
         reset: () => void id.then((v) => remote.resetView(v)),
         close: () => void id.then((v) => remote.closeView(v))
       };
+    },
+    openObject(ref, post) {
+      const id = remote.openObject(ref, Comlink.proxy(post), owner);
+      return () => void id.then((o) => remote.closeObject(o));
     },
     telemetry: () => remote.telemetry(),
     retryAll: () => void remote.retryAll()

@@ -20,6 +20,7 @@ import {
   type WebSocketFactory
 } from '../watch/websocket';
 import type { Informer, InformerTelemetry, ResourceRef } from './informer';
+import { ObjectWatch, type ObjectRef, type ObjectUpdate } from './object-watch';
 import { InformerRegistry, type ClusterConnection } from './registry';
 
 /** A simulated cluster as demo mode gets it (the shape `createDemoClusters` returns). */
@@ -133,6 +134,7 @@ export class Engine {
   private info: EngineInfo | undefined;
   private started: Promise<EngineInfo> | undefined;
   private views = new Map<number, OpenView>();
+  private objects = new Map<number, { owner: string; watch: ObjectWatch }>();
   private nextView = 1;
   private capabilities = new ServerCapabilities();
   private visibleOwners = new Set<string>();
@@ -220,9 +222,33 @@ export class Engine {
     }
   }
 
+  /** One full object, watched by name while a detail view shows it. */
+  async openObject(ref: ObjectRef, post: (update: ObjectUpdate) => void, owner = 'local'): Promise<number> {
+    await this.start();
+    const connection = this.clusters.get(ref.cluster);
+    if (!connection) throw new Error(`unknown cluster "${ref.cluster}"`);
+    const watch = new ObjectWatch({
+      ref,
+      connection,
+      budget: this.registry!.budget,
+      post,
+      reflector: this.options.reflector as ObjectWatch['options']['reflector']
+    });
+    const id = this.nextView++;
+    this.objects.set(id, { owner, watch });
+    watch.start();
+    return id;
+  }
+
+  closeObject(id: number): void {
+    this.objects.get(id)?.watch.stop();
+    this.objects.delete(id);
+  }
+
   /** A tab closed: its views go. */
   closeOwner(owner: string): void {
     for (const v of [...this.views.values()]) if (v.owner === owner) this.closeView(v.id);
+    for (const [id, o] of [...this.objects]) if (o.owner === owner) this.closeObject(id);
     this.setOwnerVisible(owner, false);
   }
 
@@ -270,6 +296,7 @@ export class Engine {
 
   stop(): void {
     for (const id of [...this.views.keys()]) this.closeView(id);
+    for (const id of [...this.objects.keys()]) this.closeObject(id);
     this.registry?.dispose();
     for (const cluster of this.demo) cluster.stop();
     this.demo = [];
