@@ -24,6 +24,12 @@ export interface Fault {
   count?: number;
   /** How many requests the fault hits before it disarms (default 1). */
   times?: number;
+  /**
+   * A stream fault that may also strike a watch that is already open (a proxy dropping an
+   * established stream), counting `afterEvents` from the moment it is armed. Default: only a new
+   * watch request meets it.
+   */
+  live?: boolean;
 }
 
 export const STREAM_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>([
@@ -71,12 +77,26 @@ export class Faults {
 
   /** The fault this request meets, if any; disarms it when used up. */
   take(path: string, isWatch: boolean): Fault | undefined {
-    const i = this.armed.findIndex(
+    return this.takeWhere(
       (a) =>
         (a.path === undefined || path.includes(a.path)) &&
         (a.watch === undefined || a.watch === isWatch) &&
-        (isWatch || !STREAM_FAULTS.has(a.kind))
+        (isWatch || !STREAM_FAULTS.has(a.kind)),
+      path
     );
+  }
+
+  /** A `live` stream fault for a watch of `path` that is already open, if one is armed. */
+  takeLive(path: string): Fault | undefined {
+    if (this.armed.length === 0) return undefined;
+    return this.takeWhere(
+      (a) => !!a.live && STREAM_FAULTS.has(a.kind) && (a.path === undefined || path.includes(a.path)),
+      path
+    );
+  }
+
+  private takeWhere(match: (a: Armed) => boolean, path: string): Fault | undefined {
+    const i = this.armed.findIndex(match);
     if (i < 0) return undefined;
     const a = this.armed[i];
     if (--a.left <= 0) this.armed.splice(i, 1);

@@ -272,7 +272,7 @@ export function createApiHandler(cluster: SimCluster, options: ApiHandlerOptions
 
     switch (method) {
       case 'GET': {
-        if (isWatch) return watch(rt, namespace, name, q, accept, fault);
+        if (isWatch) return watch(path, rt, namespace, name, q, accept, fault);
         if (name === undefined) return list(rt, namespace, q, accept);
         if (subresource === 'scale') return json(200, cluster.scale(rt, namespace, name));
         const obj = cluster.get(rt, namespace, name);
@@ -446,6 +446,7 @@ export function createApiHandler(cluster: SimCluster, options: ApiHandlerOptions
   }
 
   function watch(
+    path: string,
     rt: ResourceType,
     namespace: string | undefined,
     name: string | undefined,
@@ -503,6 +504,10 @@ export function createApiHandler(cluster: SimCluster, options: ApiHandlerOptions
         };
         const push = (line: string) => {
           if (closed || stalled) return;
+          if (!fault && faults) {
+            const live = faults.takeLive(path);
+            if (live) fault = { ...live, afterEvents: sent + (live.afterEvents ?? 0) };
+          }
           if (fault && sent >= (fault.afterEvents ?? 0) && !closed) {
             const f = fault;
             fault = undefined;
