@@ -192,16 +192,6 @@ export interface ReflectorOptions<T> {
   random?: () => number;
 }
 
-/**
- * @deprecated A sink of whole objects, the Reflector's former store interface; kept only because
- * `pods.ts` still implements it. New code listens to an ObjectStore's changes instead.
- */
-export interface ReflectorStore {
-  replace(objects: KubeObject[], resourceVersion: string): void;
-  upsert(object: KubeObject): void;
-  remove(object: KubeObject): void;
-}
-
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const WATCH_EVENT_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
