@@ -1,95 +1,83 @@
-import { expect, test } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serveHandler, type RunningServer } from '../../scripts/sim/node-server';
-import { SimWorld } from '../../src/lib/sim/world';
-import { collectErrors, rowCount, rowKeys, waitForRows } from './helpers';
+import { kubectl } from '../support/kubectl';
+import { expect, test } from './fixtures';
+import { collectErrors, rowCount, tableState, waitForRows } from './helpers';
 
-// The README's real-cluster setup, for real: kubectl proxy serves the build and forwards /k8s/ to
-// an API server (the simulator over HTTP, standing in for a kube-apiserver).
-const BUILD = join(import.meta.dirname, '../../build');
+// The README's real-cluster setup: kubectl proxy serves the build and forwards /k8s/ to the API server.
 
-let world: SimWorld;
-let api: RunningServer;
-let proxy: ChildProcess;
-let proxyUrl: string;
-let configDir: string;
-
-function startProxy(kubeconfig: string): Promise<{ process: ChildProcess; url: string }> {
-  const child = spawn(
-    'kubectl',
-    [
-      'proxy',
-      `--kubeconfig=${kubeconfig}`,
-      '--port=0',
-      `--www=${BUILD}`,
-      '--www-prefix=/',
-      '--api-prefix=/k8s/'
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (data: Buffer) => {
-      output += data.toString();
-      const match = /Starting to serve on ([\d.]+:\d+)/.exec(output);
-      if (match) resolve({ process: child, url: `http://${match[1]}` });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`kubectl proxy exited with ${code}: ${output}`)));
-  });
-}
-
-test.beforeAll(async () => {
-  world = new SimWorld({ name: 'proxied', seed: 5, pods: 30, churn: 0 }).start();
-  api = await serveHandler(world.handler);
-  configDir = await mkdtemp(join(tmpdir(), 'skiff-kubeconfig-'));
-  const kubeconfig = join(configDir, 'config');
-  await writeFile(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters: [{name: sim, cluster: {server: "' + api.url + '"}}]',
-      'users: [{name: sim, user: {}}]',
-      'contexts: [{name: sim, context: {cluster: sim, user: sim}}]',
-      'current-context: sim',
-      ''
-    ].join('\n')
-  );
-  ({ process: proxy, url: proxyUrl } = await startProxy(kubeconfig));
-});
-
-test.afterAll(async () => {
-  proxy?.kill();
-  await api?.close();
-  world?.stop();
-  if (configDir) await rm(configDir, { recursive: true, force: true });
-});
-
-test('served by kubectl proxy, shows the cluster behind it and follows its changes', async ({ page }) => {
+test('served by kubectl proxy, shows the cluster behind it and follows its changes', async ({
+  page,
+  cluster
+}) => {
   const errors = collectErrors(page);
-  await page.goto(`${proxyUrl}/`);
+  await page.goto(`${cluster.url}/`);
   await waitForRows(page);
-  const podType = world.cluster.type('v1', 'Pod');
-  await expect.poll(() => rowCount(page)).toBe(world.cluster.objects(podType).length);
-  for (const key of await rowKeys(page)) expect(key).toMatch(/^cluster\//);
+  await expect.poll(() => rowCount(page)).toBe(cluster.pods().length);
+  // 30 pods fit in the window: every one is in the DOM, each once, from the proxied cluster.
+  const { keys } = await tableState(page);
+  expect(keys).toHaveLength(cluster.pods().length);
+  expect(new Set(keys).size).toBe(keys.length);
+  for (const key of keys) expect(key).toMatch(/^cluster\/[^/]+\/[^/]+$/);
   await expect(page.getByTestId('demo-banner')).toHaveCount(0);
 
+  // Each row's cells agree with its key.
+  const mismatched = await page.evaluate(() =>
+    [...document.querySelectorAll('tr[data-key]')]
+      .map((row) => {
+        const cell = (column: string) => row.querySelector(`td[data-column="${column}"]`)?.textContent;
+        return [row.getAttribute('data-key'), `${cell('cluster')}/${cell('namespace')}/${cell('name')}`];
+      })
+      .filter(([key, cells]) => key !== cells)
+  );
+  expect(mismatched).toEqual([]);
+
   // A running pod has container statuses to count restarts in.
-  const running = page.locator('tr[data-key]', { has: page.locator('td[data-phase="Running"]') }).first();
+  const running = page
+    .locator('tr[data-key]', { has: page.locator('td[data-column="status"][data-value="Running"]') })
+    .first();
   const key = (await running.getAttribute('data-key'))!;
   const [, namespace, name] = key.split('/');
-  const row = page.locator(`tr[data-key="${key}"]`);
-  const restarts = Number(await row.locator('td').last().textContent());
-  world.cluster.mutate(podType, namespace, name, (pod) => {
+  const restarts = page.locator(`tr[data-key="${key}"] td[data-column="restarts"]`);
+  const before = Number(await restarts.textContent());
+  cluster.world.cluster.mutate(cluster.world.cluster.type('v1', 'Pod'), namespace, name, (pod) => {
     pod.status.containerStatuses[0].restartCount += 3;
   });
-  await expect(row.locator('td').last()).toHaveText(String(restarts + 3));
+  await expect(restarts).toHaveText(String(before + 3));
 
+  expect(errors).toEqual([]);
+});
+
+test('a pod deleted on the server leaves the table without a reload', async ({ page, cluster }) => {
+  const errors = collectErrors(page);
+  await page.goto(`${cluster.url}/`);
+  await expect.poll(() => rowCount(page)).toBe(cluster.pods().length);
+  await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+  // One pod through real kubectl, one directly in the simulator: both are DELETED watch events.
+  const [first, second] = cluster.pods().map((pod) => pod.metadata);
+  const deleted = await kubectl(cluster.kubeconfig, [
+    'delete',
+    'pod',
+    '-n',
+    first.namespace!,
+    first.name,
+    '--wait=false'
+  ]);
+  expect(deleted.code, deleted.stderr).toBe(0);
+  cluster.world.cluster.delete(cluster.world.cluster.type('v1', 'Pod'), second.namespace, second.name);
+
+  for (const pod of [first, second]) {
+    await expect(page.locator(`tr[data-key="cluster/${pod.namespace}/${pod.name}"]`)).toHaveCount(0);
+  }
+  // Owned pods come back under new names (their ReplicaSet replaces them): the table follows the
+  // server's truth exactly.
+  await expect
+    .poll(async () => (await tableState(page)).keys.sort())
+    .toEqual(
+      cluster
+        .pods()
+        .map((pod) => `cluster/${pod.metadata.namespace}/${pod.metadata.name}`)
+        .sort()
+    );
+  expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   expect(errors).toEqual([]);
 });

@@ -50,6 +50,11 @@ function openWorker(): Comlink.Remote<EngineApi> {
 
 const PING_MS = 5_000;
 
+/** A call into the worker that failed (a value that cannot be cloned, a closed worker). */
+function report(error: unknown) {
+  console.error('[skiff] engine call failed', error);
+}
+
 function connect(): EngineClient {
   const remote = openWorker();
   const owner = `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -65,9 +70,9 @@ function connect(): EngineClient {
     openView(spec, post) {
       const id = remote.openView(spec, Comlink.proxy(post), owner);
       return {
-        update: (update) => void id.then((v) => remote.updateView(v, update)),
-        reset: () => void id.then((v) => remote.resetView(v)),
-        close: () => void id.then((v) => remote.closeView(v))
+        update: (update) => void id.then((v) => remote.updateView(v, update)).catch(report),
+        reset: () => void id.then((v) => remote.resetView(v)).catch(report),
+        close: () => void id.then((v) => remote.closeView(v)).catch(report)
       };
     },
     openObject(ref, post) {

@@ -212,7 +212,8 @@ export class Informer {
   }
 
   telemetry(): InformerTelemetry {
-    const s = this.status;
+    // The reflector's counters move on every event; the last state callback only on state changes.
+    const s = this.reflector?.status ?? this.status;
     const r = this.spec.resource;
     let state: InformerState = s?.state ?? (this.cachedAt !== undefined ? 'cached' : 'listing');
     if (this.paused && !this.catchingUp)
