@@ -2,44 +2,9 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  SnapshotCache,
-  type CacheClock,
-  type CacheEvent,
-  type SnapshotData
-} from '../../src/lib/cache/snapshot-cache';
+import { SnapshotCache, type CacheEvent, type SnapshotData } from '../../src/lib/cache/snapshot-cache';
 import type { Cell, Row } from '../../src/lib/watch/row';
-
-class ManualClock implements CacheClock {
-  t = 0;
-  private nextId = 0;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.nextId;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      let due: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) {
-        if (entry[1].at <= end && (!due || entry[1].at < due[1].at)) due = entry;
-      }
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.t = Math.max(this.t, due[1].at);
-      due[1].fn();
-    }
-    this.t = end;
-  }
-}
+import { TimerClock } from '../support/timer-clock';
 
 /**
  * 'commit' failures: the rows put succeeds and marks its transaction; the metadata put that follows
@@ -193,7 +158,7 @@ describe('SnapshotCache against a Map model', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 8, maxLength: 40 }), async (ops) => {
         const factory = new IDBFactory();
-        const clock = new ManualClock();
+        const clock = new TimerClock(0);
         // Model: what a correct cache holds, updated only from what the cache reports as done.
         const model = new Map<string, SnapshotData>();
         const byVersion = new Map<string, SnapshotData>();

@@ -5,45 +5,13 @@ import {
   CACHE_DB_NAME,
   SNAPSHOT_SCHEMA,
   SnapshotCache,
-  type CacheClock,
   type CacheEvent,
   type SnapshotCacheOptions,
   type SnapshotData
 } from '../../src/lib/cache/snapshot-cache';
 import { recordProblem, rowProblem } from '../../src/lib/cache/snapshot-record';
 import type { Row } from '../../src/lib/watch/row';
-
-/** Timers that fire only when the test advances time. */
-class ManualClock implements CacheClock {
-  t = 1_000;
-  private nextId = 0;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.nextId;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      let due: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) {
-        if (entry[1].at <= end && (!due || entry[1].at < due[1].at)) due = entry;
-      }
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.t = Math.max(this.t, due[1].at);
-      due[1].fn();
-    }
-    this.t = end;
-  }
-}
+import { TimerClock } from '../support/timer-clock';
 
 function row(name: string, extra: Partial<Row> = {}): Row {
   return {
@@ -120,7 +88,7 @@ afterEach(async () => {
 
 function setup(options: SnapshotCacheOptions = {}) {
   const factory = options.factory === undefined ? new IDBFactory() : options.factory;
-  const clock = (options.clock as ManualClock | undefined) ?? new ManualClock();
+  const clock = (options.clock as TimerClock | undefined) ?? new TimerClock(1000);
   const events: CacheEvent[] = [];
   const make = (extra: SnapshotCacheOptions = {}) => {
     const cache = new SnapshotCache({
@@ -667,7 +635,7 @@ describe('SnapshotCache: no IndexedDB, failed or blocked opens', () => {
   it('a listener that throws does not break the cache', async () => {
     const cache = new SnapshotCache({
       factory: new IDBFactory(),
-      clock: new ManualClock(),
+      clock: new TimerClock(1000),
       onEvent: () => {
         throw new Error('listener bug');
       }

@@ -2,24 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { compileFilter, FilterError, parseLabelSelector } from '../../src/lib/view/filter';
 import type { ViewFilter } from '../../src/lib/view/types';
 import type { Row } from '../../src/lib/watch/row';
+import { testRow } from '../support/rows';
 
-function row(name: string, over: Partial<Row> = {}): Row {
-  const cluster = over.cluster ?? 'c1';
-  const namespace = over.namespace ?? 'default';
-  return {
-    key: `${cluster}/${namespace}/${name}`,
-    uid: `uid-${name}`,
-    cluster,
-    namespace,
-    name,
-    resourceVersion: '1',
-    creationTimestamp: '2024-01-01T00:00:00Z',
-    labels: {},
-    owners: [],
-    cells: {},
-    ...over
-  };
-}
+const row = (name: string, over: Partial<Row> = {}): Row =>
+  testRow(name, {}, { namespace: 'default', ...over });
 
 const names = (rows: Row[], filter: ViewFilter): string[] =>
   rows.filter(compileFilter(filter)).map((r) => r.name);

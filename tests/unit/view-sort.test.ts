@@ -2,25 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { compileSort } from '../../src/lib/view/sort';
 import { SortedIds } from '../../src/lib/view/sorted';
 import { View } from '../../src/lib/view/view';
-import type { Cell, Row } from '../../src/lib/watch/row';
+import type { Row } from '../../src/lib/watch/row';
+import { testRow } from '../support/rows';
 
-function row(name: string, cells: Record<string, Cell> = {}, over: Partial<Row> = {}): Row {
-  const cluster = over.cluster ?? 'c1';
-  const namespace = over.namespace ?? 'ns';
-  return {
-    key: `${cluster}/${namespace}/${name}`,
-    uid: `uid-${name}`,
-    cluster,
-    namespace,
-    name,
-    resourceVersion: '1',
-    creationTimestamp: '2024-01-01T00:00:00Z',
-    labels: {},
-    owners: [],
-    cells,
-    ...over
-  };
-}
+const row = testRow;
 
 const order = (rows: Row[], column: string, direction: 'asc' | 'desc' = 'asc'): string[] =>
   [...rows].sort(compileSort({ column, direction })).map((r) => r.name);

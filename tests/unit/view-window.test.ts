@@ -3,24 +3,9 @@ import { applyWindowDiff, EMPTY_WINDOW, WindowDiffError } from '../../src/lib/vi
 import type { WindowDiff, WindowState } from '../../src/lib/view/types';
 import { FilterError, View } from '../../src/lib/view/view';
 import type { Cell, Row } from '../../src/lib/watch/row';
+import { testRow } from '../support/rows';
 
-function row(name: string, cells: Record<string, Cell> = {}, over: Partial<Row> = {}): Row {
-  const cluster = over.cluster ?? 'c1';
-  const namespace = over.namespace ?? 'ns';
-  return {
-    key: `${cluster}/${namespace}/${name}`,
-    uid: `uid-${name}`,
-    cluster,
-    namespace,
-    name,
-    resourceVersion: String(over.resourceVersion ?? 1),
-    creationTimestamp: '2024-01-01T00:00:00Z',
-    labels: {},
-    owners: [],
-    cells,
-    ...over
-  };
-}
+const row = testRow;
 
 const pad = (i: number) => String(i).padStart(3, '0');
 const names = (rows: Row[]) => rows.map((r) => r.name);
