@@ -274,7 +274,9 @@ export class Engine {
     const streams = (this.registry?.informers() ?? []).map((i) => {
       const t = i.telemetry();
       const last = this.lastEvents.get(t.key);
-      const eventsPerSecond = last && now > last.at ? ((t.events - last.events) * 1000) / (now - last.at) : 0;
+      // A resumed stream starts counting from 0 again: then everything it counted is new.
+      const delta = last && t.events >= last.events ? t.events - last.events : t.events;
+      const eventsPerSecond = last && now > last.at ? (delta * 1000) / (now - last.at) : 0;
       this.lastEvents.set(t.key, { at: now, events: t.events });
       return { ...t, eventsPerSecond };
     });
