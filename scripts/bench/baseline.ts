@@ -4,7 +4,7 @@
  * rebuilds every row (with the engine's own projection, so only the strategy differs), sorts them
  * all and slices the window. It keeps the parsed objects until the next poll.
  */
-import type { KubeObject } from '../../src/lib/sim/types';
+import type { KubeObject } from '../../src/lib/kube/types';
 import { compileSort, DEFAULT_SORT } from '../../src/lib/view/sort';
 import type { ViewWindow } from '../../src/lib/view/types';
 import { project } from '../../src/lib/watch/projection';

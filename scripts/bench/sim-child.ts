@@ -8,7 +8,7 @@
  * Started by harness.ts (`fork` with `--import tsx`); not a script to run by hand.
  */
 import type { ApiHandler } from '../../src/lib/sim/http';
-import type { ResourceType } from '../../src/lib/sim/types';
+import type { ResourceType } from '../../src/lib/kube/types';
 import { SimWorld } from '../../src/lib/sim/world';
 import { serveHandler } from '../sim/node-server';
 import type { ByteCounts, PodRef, SimCommand, SimReply } from './protocol';

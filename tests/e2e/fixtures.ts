@@ -12,7 +12,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { serveHandler, type RunningServer } from '../../scripts/sim/node-server';
 import { SimWorld, type SimWorldOptions } from '../../src/lib/sim/world';
-import type { KubeObject } from '../../src/lib/sim/types';
+import type { KubeObject } from '../../src/lib/kube/types';
 import { startKubectlProxy, writeKubeconfig } from '../support/kubectl';
 
 const BUILD = join(import.meta.dirname, '../../build');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SimCluster } from '../../src/lib/sim/cluster';
-import type { KubeObject, WatchEvent } from '../../src/lib/sim/types';
+import type { KubeObject, WatchEvent } from '../../src/lib/kube/types';
 
 function fakeClock(start = Date.parse('2026-11-26T10:00:00Z')) {
   const c = { t: start, now: () => c.t };

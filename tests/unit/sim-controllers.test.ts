@@ -11,7 +11,7 @@ import * as k from '../../src/lib/sim/objects';
 import { populate } from '../../src/lib/sim/populate';
 import { Random } from '../../src/lib/sim/random';
 import { matchesSelectorObject } from '../../src/lib/sim/selectors';
-import type { KubeObject } from '../../src/lib/sim/types';
+import type { KubeObject } from '../../src/lib/kube/types';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
 

@@ -7,7 +7,7 @@ import {
   resolveLogContainer,
   rfc3339Nano
 } from '../../src/lib/sim/logs';
-import type { KubeObject } from '../../src/lib/sim/types';
+import type { KubeObject } from '../../src/lib/kube/types';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
 const S = 1000;

@@ -5,7 +5,7 @@ import { Controllers } from '../../src/lib/sim/controllers';
 import * as k from '../../src/lib/sim/objects';
 import { populate } from '../../src/lib/sim/populate';
 import { authorize } from '../../src/lib/sim/rbac';
-import type { KubeObject } from '../../src/lib/sim/types';
+import type { KubeObject } from '../../src/lib/kube/types';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
 

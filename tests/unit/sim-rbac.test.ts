@@ -6,7 +6,7 @@ import {
   selfSubjectAccessReview,
   selfSubjectRulesReview
 } from '../../src/lib/sim/rbac';
-import type { ApiError } from '../../src/lib/sim/types';
+import type { ApiError } from '../../src/lib/kube/types';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

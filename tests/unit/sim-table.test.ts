@@ -9,7 +9,7 @@ import {
   toPartialObjectMetadataList,
   toTable
 } from '../../src/lib/sim/table';
-import type { KubeObject, ResourceType } from '../../src/lib/sim/types';
+import type { KubeObject, ResourceType } from '../../src/lib/kube/types';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/lib/sim/faults';
-import type { KubeObject } from '../../src/lib/sim/types';
+import type { KubeObject } from '../../src/lib/kube/types';
 import { SimWorld } from '../../src/lib/sim/world';
 import { ManualClock } from '../../src/lib/watch/backoff';
 import { Reflector, ServerCapabilities } from '../../src/lib/watch/reflector';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../src/lib/sim/types';
+import type { KubeObject } from '../../src/lib/kube/types';
 import { SimWorld } from '../../src/lib/sim/world';
 import { Backoff, ManualClock, parseRetryAfter } from '../../src/lib/watch/backoff';
 import type { StoreChange } from '../../src/lib/watch/object-store';

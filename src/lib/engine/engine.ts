@@ -5,7 +5,7 @@
  * SharedWorker (or dedicated Worker), and in Node for tests and benchmarks.
  */
 import type { CacheStats, SnapshotCache } from '../cache/snapshot-cache';
-import type { KubeObject } from '../sim/types';
+import type { KubeObject } from '../kube/types';
 import { ViewScheduler } from '../view/scheduler';
 import type { ViewFilter, ViewSort, ViewWindow, WindowDiff } from '../view/types';
 import { View } from '../view/view';

@@ -3,7 +3,7 @@
  * demand and watched by name (`fieldSelector=metadata.name=…`) while the view is open. It takes a
  * foreground slot of its origin's budget; without one it re-reads the object every few seconds.
  */
-import type { KubeObject } from '../sim/types';
+import type { KubeObject } from '../kube/types';
 import type { Clock } from '../watch/backoff';
 import { Reflector, type ReflectorOptions, type ReflectorStatus } from '../watch/reflector';
 import type { ConnectionBudget, Lease } from './budget';

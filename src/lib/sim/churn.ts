@@ -13,7 +13,7 @@ import type { ChangeEvent, SimCluster } from './cluster';
 import { EventLog, labelJob, type EventInput } from './controllers';
 import * as k from './objects';
 import { Random } from './random';
-import type { KubeObject, ResourceType } from './types';
+import type { KubeObject, ResourceType } from '../kube/types';
 
 export type ChurnAction = 'readiness' | 'crash' | 'event' | 'scale' | 'rollout' | 'job' | 'node';
 

@@ -31,7 +31,7 @@ import {
   type WatchHandle,
   type WatchOptions,
   type WriteOptions
-} from './types';
+} from '../kube/types';
 
 export interface Clock {
   now(): number;

@@ -14,7 +14,7 @@ import type { ChangeEvent, SimCluster } from './cluster';
 import * as k from './objects';
 import { Random } from './random';
 import { matchesSelectorMap, matchesSelectorObject } from './selectors';
-import type { KubeObject, NewObject, OwnerReference, ResourceType } from './types';
+import type { KubeObject, NewObject, OwnerReference, ResourceType } from '../kube/types';
 
 export interface ControllerOptions {
   /** Seeds generated pod names, IPs and lifecycle delays. */

@@ -6,7 +6,7 @@
 import { parseMediaRanges } from './accept';
 import type { SimCluster } from './cluster';
 import { apiVersionOf } from './resources';
-import { ApiError, type ResourceType } from './types';
+import { ApiError, type ResourceType } from '../kube/types';
 
 /** What `/version` answers: a kube-apiserver v1.32.4 build. */
 export const VERSION_INFO = {

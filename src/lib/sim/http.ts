@@ -29,7 +29,7 @@ import {
   type PatchType,
   type ResourceType,
   type WatchEvent
-} from './types';
+} from '../kube/types';
 
 export interface ApiHandlerOptions {
   /** Path prefix the API is mounted under (`/k8s` behind `kubectl proxy --api-prefix=/k8s/`). */

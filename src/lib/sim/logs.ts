@@ -7,7 +7,7 @@
  * Errors follow the apiserver (container name validation) and the kubelet (container state).
  */
 import { Random, hashOf } from './random';
-import { ApiError, type KubeObject } from './types';
+import { ApiError, type KubeObject } from '../kube/types';
 
 export interface LogOptions {
   previous?: boolean;

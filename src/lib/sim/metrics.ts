@@ -9,7 +9,7 @@ import type { SimCluster } from './cluster';
 import { parseQuantity } from './quantity';
 import { hashOf } from './random';
 import { parseLabelSelector } from './selectors';
-import { ApiError, type KubeObject } from './types';
+import { ApiError, type KubeObject } from '../kube/types';
 
 export const METRICS_API_VERSION = 'metrics.k8s.io/v1beta1';
 const SCRAPE_MS = 15_000;

@@ -5,7 +5,7 @@
  */
 import type { SimCluster } from './cluster';
 import { apiVersionOf } from './resources';
-import type { ResourceType } from './types';
+import type { ResourceType } from '../kube/types';
 
 const gvPath = (rt: { group: string; version: string }) =>
   rt.group ? `apis/${rt.group}/${rt.version}` : `api/${rt.version}`;

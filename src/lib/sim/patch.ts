@@ -3,7 +3,7 @@
  * (lists of named items merge by key) and JSON patch (RFC 6902). Server-side apply uses the
  * strategic merge of the applied configuration.
  */
-import { ApiError } from './types';
+import { ApiError } from '../kube/types';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };

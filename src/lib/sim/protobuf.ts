@@ -6,7 +6,7 @@
  * (field numbers from k8s.io/api/authorization/v1/generated.proto) into the JSON shape a JSON
  * request would have produced (empty strings omitted, as omitempty does).
  */
-import { ApiError } from './types';
+import { ApiError } from '../kube/types';
 
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
 export const PROTOBUF_MAGIC = new Uint8Array([0x6b, 0x38, 0x73, 0x00]); // "k8s\0"

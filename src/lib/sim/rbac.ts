@@ -9,7 +9,7 @@
  */
 import type { SimCluster } from './cluster';
 import { matchesSelectorObject } from './selectors';
-import { ApiError, type KubeObject } from './types';
+import { ApiError, type KubeObject } from '../kube/types';
 
 export interface ResourceAttributes {
   verb: string;

@@ -2,7 +2,7 @@
  * The REST resources a simulated cluster serves: what discovery lists and what the store keeps.
  * Custom resources are added at run time from CustomResourceDefinition objects.
  */
-import type { KubeObject, PrinterColumn, ResourceType } from './types';
+import type { KubeObject, PrinterColumn, ResourceType } from '../kube/types';
 
 const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 

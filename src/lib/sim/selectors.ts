@@ -2,7 +2,7 @@
  * Label and field selectors with the grammar and the errors of kube-apiserver.
  * A parsed selector is a predicate; parsing happens once per request, matching once per object.
  */
-import { ApiError, type KubeObject } from './types';
+import { ApiError, type KubeObject } from '../kube/types';
 
 export type Predicate = (obj: KubeObject) => boolean;
 

@@ -5,7 +5,7 @@
  */
 import { nodeRoles, nodeStatus } from '../kube/node-status';
 import { podSummary } from '../kube/pod-status';
-import type { KubeObject } from '../sim/types';
+import type { KubeObject } from '../kube/types';
 import { rowKey, type Cell, type Row } from './row';
 
 type Cells = (obj: KubeObject) => Record<string, Cell>;

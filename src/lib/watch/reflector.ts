@@ -14,7 +14,7 @@
  *
  * Time (clock and sleep) and randomness are injected, so tests drive every path deterministically.
  */
-import type { KubeObject, Status } from '../sim/types';
+import type { KubeObject, Status } from '../kube/types';
 import { Backoff, parseRetryAfter, systemClock, systemSleep, type Clock, type Sleep } from './backoff';
 import { LineSplitter, LineTooLongError } from './ndjson';
 import { ObjectStore, objectKey, type StoreChange, type StoreEntry } from './object-store';

@@ -1,5 +1,5 @@
 /** Identity and access: ServiceAccounts, Roles, ClusterRoles and their bindings. */
-import type { NewObject } from '../types';
+import type { NewObject } from '../../kube/types';
 import { isoTime } from './format';
 import { meta, type MetaInit } from './meta';
 

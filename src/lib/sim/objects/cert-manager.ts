@@ -1,5 +1,5 @@
 /** cert-manager's Certificate CRD and Certificates. */
-import type { NewObject } from '../types';
+import type { NewObject } from '../../kube/types';
 import { isoTime } from './format';
 import { meta, type MetaInit } from './meta';
 

@@ -1,6 +1,6 @@
 /** ConfigMaps and Secrets: opaque, TLS, registry credentials and service account tokens. */
 import type { Random } from '../random';
-import type { KubeObject, NewObject } from '../types';
+import type { KubeObject, NewObject } from '../../kube/types';
 import { base64, base64Bytes } from './format';
 import { meta, type MetaInit } from './meta';
 

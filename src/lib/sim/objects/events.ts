@@ -1,6 +1,6 @@
 /** core/v1 Events as components record them. */
 import type { Random } from '../random';
-import type { NewObject } from '../types';
+import type { NewObject } from '../../kube/types';
 import { isoTime } from './format';
 
 export interface EventInit {

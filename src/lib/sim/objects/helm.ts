@@ -1,5 +1,5 @@
 /** Helm 3 release records and the Secrets that store them (gzip, then base64 twice). */
-import type { NewObject } from '../types';
+import type { NewObject } from '../../kube/types';
 import { base64, base64Bytes, isoTime } from './format';
 
 const encoder = new TextEncoder();

@@ -2,7 +2,7 @@
  * managedFields with plausible fieldsV1 trees: the client that wrote an object, the controller that
  * writes its status, and for pods the owner's controller and the kubelet.
  */
-import type { KubeObject, ManagedFieldsEntry, NewObject, OwnerReference } from '../types';
+import type { KubeObject, ManagedFieldsEntry, NewObject, OwnerReference } from '../../kube/types';
 import { isoTime } from './format';
 
 type Fields = Record<string, unknown>;

@@ -1,5 +1,5 @@
 /** Object metadata shared by the namespaced factories, and owner references. */
-import type { KubeObject, NewObject, OwnerReference } from '../types';
+import type { KubeObject, NewObject, OwnerReference } from '../../kube/types';
 import { isoTime } from './format';
 
 export function ownerRef(owner: KubeObject, controller = true): OwnerReference {

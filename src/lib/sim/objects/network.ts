@@ -1,5 +1,5 @@
 /** Services, EndpointSlices, Ingresses, IngressClasses and NetworkPolicies. */
-import type { KubeObject, NewObject } from '../types';
+import type { KubeObject, NewObject } from '../../kube/types';
 import { isoTime } from './format';
 import { meta, ownerRef, type MetaInit } from './meta';
 import { podIsReady } from './pods';

@@ -1,6 +1,6 @@
 /** Cluster-scoped basics: Namespaces and Nodes, and the node lifecycle's Ready flips. */
 import type { Random } from '../random';
-import type { KubeObject, NewObject } from '../types';
+import type { KubeObject, NewObject } from '../../kube/types';
 import {
   CONTAINER_RUNTIME,
   KUBE_VERSION,

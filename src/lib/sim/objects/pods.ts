@@ -3,7 +3,7 @@
  * completes them, and pod statuses for each state a pod passes through, as the kubelet writes them.
  */
 import type { Random } from '../random';
-import type { KubeObject, NewObject, OwnerReference } from '../types';
+import type { KubeObject, NewObject, OwnerReference } from '../../kube/types';
 import { imageId, isoTime, normalizeImage, parseQuantity } from './format';
 
 export interface ProbeInit {

@@ -1,5 +1,5 @@
 /** Policy, autoscaling, scheduling and admission: HPAs, quotas, limits, budgets, priorities, webhooks. */
-import type { KubeObject, NewObject } from '../types';
+import type { KubeObject, NewObject } from '../../kube/types';
 import { isoTime } from './format';
 import { meta, type MetaInit } from './meta';
 

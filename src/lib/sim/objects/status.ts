@@ -2,7 +2,7 @@
  * The status computations populate and the controllers share (ReplicaSet, Deployment, StatefulSet,
  * DaemonSet, Job, PodDisruptionBudget), so a freshly populated world is already reconciled.
  */
-import type { KubeObject } from '../types';
+import type { KubeObject } from '../../kube/types';
 import { isoTime, templateHash } from './format';
 import { podIsActive, podIsReady } from './pods';
 import { revisionName } from './workloads';

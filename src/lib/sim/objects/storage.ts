@@ -1,6 +1,6 @@
 /** PersistentVolumeClaims, the PersistentVolumes provisioned for them, and StorageClasses. */
 import type { Random } from '../random';
-import type { KubeObject, NewObject } from '../types';
+import type { KubeObject, NewObject } from '../../kube/types';
 import { isoTime } from './format';
 import { meta, type MetaInit } from './meta';
 

@@ -1,5 +1,5 @@
 /** Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs with the apiserver's defaults. */
-import type { KubeObject, NewObject } from '../types';
+import type { KubeObject, NewObject } from '../../kube/types';
 import { templateHash } from './format';
 import { meta, ownerRef, type MetaInit } from './meta';
 

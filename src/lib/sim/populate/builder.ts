@@ -6,7 +6,7 @@
 import type { SimCluster } from '../cluster';
 import * as k from '../objects';
 import { Random } from '../random';
-import type { KubeObject, NewObject, ResourceType } from '../types';
+import type { KubeObject, NewObject, ResourceType } from '../../kube/types';
 import { DAY, HOUR, POOLS, REGION, ROLES, SUBJECTS, ZONES } from './catalog';
 import type { PopulateOptions } from './populate';
 

@@ -1,6 +1,6 @@
 /** The control plane's static pods. */
 import * as k from '../objects';
-import type { OwnerReference } from '../types';
+import type { OwnerReference } from '../../kube/types';
 import type { WorldBuilder } from './builder';
 import { DAY } from './catalog';
 

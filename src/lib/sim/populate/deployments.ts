@@ -3,7 +3,7 @@
  * secrets, service account, Service, and sometimes an Ingress with a certificate, an HPA or a budget.
  */
 import * as k from '../objects';
-import type { KubeObject } from '../types';
+import type { KubeObject } from '../../kube/types';
 import type { WorldBuilder } from './builder';
 import { DAY, HOUR, MINUTE, REPLICA_WEIGHTS, SIDECARS, SUBJECTS } from './catalog';
 import { pdb } from './policy';

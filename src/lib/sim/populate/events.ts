@@ -1,6 +1,6 @@
 /** Recent Events about the objects that would have them: crash loops, probes, scheduling, rollouts. */
 import * as k from '../objects';
-import type { KubeObject } from '../types';
+import type { KubeObject } from '../../kube/types';
 import type { WorldBuilder } from './builder';
 import { MINUTE } from './catalog';
 

@@ -1,7 +1,7 @@
 /** CronJobs with their recent Jobs, and a one-off migration Job. */
 import { labelJob, parseCron, previousCronTime } from '../controllers';
 import * as k from '../objects';
-import type { KubeObject, OwnerReference } from '../types';
+import type { KubeObject, OwnerReference } from '../../kube/types';
 import type { WorldBuilder } from './builder';
 import { DAY, HOUR, MINUTE } from './catalog';
 import { simpleTemplate } from './templates';

@@ -1,6 +1,6 @@
 /** PodDisruptionBudgets, and ResourceQuotas sized from what each namespace's pods request. */
 import * as k from '../objects';
-import type { KubeObject } from '../types';
+import type { KubeObject } from '../../kube/types';
 import type { WorldBuilder } from './builder';
 import { DAY, HOUR } from './catalog';
 

@@ -1,6 +1,6 @@
 /** StatefulSets with their claims, bound volumes, pods, Services and budgets. */
 import * as k from '../objects';
-import type { KubeObject } from '../types';
+import type { KubeObject } from '../../kube/types';
 import type { WorldBuilder } from './builder';
 import { DAY, SUBJECTS } from './catalog';
 import { pdb } from './policy';

@@ -3,7 +3,7 @@
  * node-exporter, Fluent Bit, ingress-nginx, cert-manager and the monitoring stack.
  */
 import * as k from '../objects';
-import type { KubeObject } from '../types';
+import type { KubeObject } from '../../kube/types';
 import type { WorldBuilder } from './builder';
 import { DAY, HOUR } from './catalog';
 import { staticPods } from './control-plane';

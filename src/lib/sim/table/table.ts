@@ -1,5 +1,5 @@
 /** Objects as a Table or as PartialObjectMetadata, the answers for `Accept: ...;as=Table` requests. */
-import type { KubeObject, ResourceType } from '../types';
+import type { KubeObject, ResourceType } from '../../kube/types';
 import { printerFor } from './printers';
 import type {
   ListMeta,

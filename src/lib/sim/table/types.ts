@@ -1,5 +1,5 @@
 /** The meta.k8s.io shapes of server-side printing: Table, its rows and columns, PartialObjectMetadata. */
-import type { KubeObject, ObjectMeta } from '../types';
+import type { KubeObject, ObjectMeta } from '../../kube/types';
 
 export interface TableColumnDefinition {
   name: string;

@@ -1,5 +1,5 @@
 /** Custom resources: the CRD's additionalPrinterColumns, evaluated with JSONPath. */
-import type { PrinterColumn } from '../../types';
+import type { PrinterColumn } from '../../../kube/types';
 import { isObject, jsonPath } from '../jsonpath';
 import { humanDuration, timeOf } from '../../../kube/time';
 import { DOC_AGE, NAME_COL, type Printer } from './common';

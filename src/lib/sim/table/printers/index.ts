@@ -1,5 +1,5 @@
 /** The printer of each resource type: kubectl's for built-in kinds, the CRD's columns for custom ones. */
-import type { ResourceType } from '../../types';
+import type { ResourceType } from '../../../kube/types';
 import { rfc3339 } from '../../../kube/time';
 import { bindingPrinter, priorityClassPrinter, webhookPrinter } from './access';
 import { DOC_AGE, NAME_COL, type Printer } from './common';

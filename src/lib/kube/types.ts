@@ -1,6 +1,6 @@
 /**
- * Shapes shared by every part of the simulated cluster. Plain TypeScript: the simulator runs in
- * Node (tests, `npm run sim`), in vitest through MSW, and inside the engine's worker in demo mode.
+ * Kubernetes API shapes (objects, metadata, Status, list/watch options, resource types), shared by
+ * the engine, which reads them from clusters, and the simulated cluster, which serves them.
  */
 
 export interface OwnerReference {
