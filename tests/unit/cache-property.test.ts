@@ -5,51 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { SnapshotCache, type CacheEvent, type SnapshotData } from '../../src/lib/cache/snapshot-cache';
 import type { Cell, Row } from '../../src/lib/watch/row';
 import { TimerClock } from '../support/timer-clock';
+import { injectQuota, type QuotaMode } from '../support/idb-quota';
 
-/**
- * 'commit' failures: the rows put succeeds and marks its transaction; the metadata put that follows
- * (the last request) succeeds too, and then the transaction aborts with QuotaExceededError, as a
- * commit that runs out of space does.
- */
-const doomed = new WeakSet<object>();
-function abortAfter(request: IDBRequest, tx: { _abort(errorName: string): void }): IDBRequest {
-  request.addEventListener('success', () => tx._abort('QuotaExceededError'));
-  return request;
-}
-
-type QuotaMode = 'sync' | 'async' | 'commit';
-/**
- * The next `n` puts of rows fail with QuotaExceededError: thrown, as a failed request, or as an
- * abort of the transaction at commit after the request succeeded.
- */
+/** The next `quota.n` puts of rows fail with QuotaExceededError in `quota.mode`. */
 const quota = { n: 0, mode: 'sync' as QuotaMode };
-{
-  const proto = IDBObjectStore.prototype as IDBObjectStore & {
-    transaction: {
-      _execRequestAsync(req: { operation: () => unknown; source: unknown }): IDBRequest;
-      _abort(errorName: string): void;
-    };
-  };
-  const original = proto.put;
-  proto.put = function (this: typeof proto, value: unknown, key?: IDBValidKey) {
-    if (doomed.has(this.transaction)) return abortAfter(original.call(this, value, key), this.transaction);
-    if (this.name === 'rows' && quota.n > 0) {
-      quota.n--;
-      if (quota.mode === 'commit') {
-        doomed.add(this.transaction);
-        return original.call(this, value, key);
-      }
-      if (quota.mode === 'sync') throw new DOMException('quota', 'QuotaExceededError');
-      return this.transaction._execRequestAsync({
-        operation: () => {
-          throw new DOMException('quota', 'QuotaExceededError');
-        },
-        source: this
-      });
-    }
-    return original.call(this, value, key);
-  } as typeof original;
-}
+injectQuota(() => (quota.n > 0 ? (quota.n--, quota.mode) : false));
 
 const KEYS = ['c1|v1/pods||', 'c1|apps/v1/deployments|prod|', 'c2|v1/pods||app=web', 'c2|v1/nodes||'];
 

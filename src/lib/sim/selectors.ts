@@ -3,27 +3,21 @@
  * A parsed selector is a predicate; parsing happens once per request, matching once per object.
  */
 import { ApiError, type KubeObject } from '../kube/types';
+import { selectorTerms } from '../kube/selector-terms';
 
 export type Predicate = (obj: KubeObject) => boolean;
 
 const always: Predicate = () => true;
 
-/** Split on commas that are not inside parentheses: `a in (x,y),b` → [`a in (x,y)`, `b`]. */
-function splitTerms(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(s.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(s.slice(start));
-  return out.map((t) => t.trim()).filter((t) => t.length > 0);
+function splitTerms(selector: string): string[] {
+  const terms = selectorTerms(selector);
+  if (!terms)
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `unable to parse requirement: unbalanced parentheses in "${selector}"`
+    );
+  return terms.filter((t) => t.length > 0);
 }
 
 const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;

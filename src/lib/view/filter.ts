@@ -5,6 +5,7 @@
 import type { Cell, Row } from '../watch/row';
 import { columnGetter, compareCells, isMissing } from './sort';
 import type { FieldPredicate, ViewFilter } from './types';
+import { selectorTerms } from '../kube/selector-terms';
 
 export type RowPredicate = (row: Row) => boolean;
 type LabelTest = (labels: Record<string, string>) => boolean;
@@ -18,24 +19,10 @@ export class FilterError extends Error {
 const KEY = /^(?:[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
-/** Split on commas outside parentheses: `a in (x,y),b` → [`a in (x,y)`, `b`]. */
 function splitTerms(selector: string): string[] {
-  const terms: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < selector.length; i++) {
-    const c = selector[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      terms.push(selector.slice(start, i));
-      start = i + 1;
-    }
-    if (depth < 0 || depth > 1) throw new FilterError(`unbalanced parentheses in "${selector}"`);
-  }
-  if (depth !== 0) throw new FilterError(`unbalanced parentheses in "${selector}"`);
-  terms.push(selector.slice(start));
-  return terms.map((t) => t.trim());
+  const terms = selectorTerms(selector);
+  if (!terms) throw new FilterError(`unbalanced parentheses in "${selector}"`);
+  return terms;
 }
 
 function checkKey(key: string): void {
