@@ -19,8 +19,8 @@ export const systemClock: Clock = {
 };
 
 /** What the scheduler needs of a view (View has both). */
-export interface Flushable {
-  flush(): WindowDiff | null;
+export interface Flushable<D = WindowDiff> {
+  flush(): D | null;
   onDirty(listener: () => void): () => void;
 }
 
@@ -40,7 +40,7 @@ export interface ViewSchedulerOptions {
 
 const STEP = 2.5;
 
-export class ViewScheduler {
+export class ViewScheduler<D = WindowDiff> {
   private readonly clock: Clock;
   private readonly baseMs: number;
   private readonly maxMs: number;
@@ -55,9 +55,11 @@ export class ViewScheduler {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly view: Flushable,
-    private readonly post: (diff: WindowDiff) => void,
-    options: ViewSchedulerOptions = {}
+    private readonly view: Flushable<D>,
+    private readonly post: (diff: D) => void,
+    options: ViewSchedulerOptions = {},
+    /** How many rows a diff carries (what counts as a large diff); window diffs by default. */
+    private readonly weigh: (diff: D) => number = (diff) => windowDiffRows(diff as WindowDiff)
   ) {
     this.clock = options.clock ?? systemClock;
     this.baseMs = options.intervalMs ?? 100;
@@ -107,7 +109,7 @@ export class ViewScheduler {
     if (diff) this.post(diff);
     const end = this.clock.now();
     this.lastFlushAt = end;
-    if (diff) this.adapt(end - start, diff.rows ? diff.rows.length : (diff.upserts?.length ?? 0));
+    if (diff) this.adapt(end - start, this.weigh(diff));
     return diff !== null;
   }
 
@@ -120,4 +122,8 @@ export class ViewScheduler {
       this.interval = Math.max(this.baseMs, this.interval / STEP);
     }
   }
+}
+
+function windowDiffRows(diff: WindowDiff): number {
+  return diff.rows ? diff.rows.length : (diff.upserts?.length ?? 0);
 }
