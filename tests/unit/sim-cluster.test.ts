@@ -128,6 +128,19 @@ describe('SimCluster watch', () => {
     expect(events[0].object).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
   });
 
+  it('starting at a later resourceVersion, answers 410 for anything older (a cache from an earlier demo load)', () => {
+    const earlier = setup();
+    earlier.pod('a', 'x');
+    const cached = earlier.cluster.resourceVersion();
+    const { cluster, pods, pod } = setup({ firstResourceVersion: Number(cached) + 1000 });
+    pod('a', 'x');
+    expect(Number(cluster.resourceVersion())).toBeGreaterThan(Number(cached) + 1000);
+    const events: WatchEvent[] = [];
+    cluster.watch(pods, { resourceVersion: cached }, (e) => events.push(e));
+    expect(events.map((e) => e.type)).toEqual(['ERROR']);
+    expect(events[0].object).toMatchObject({ code: 410, reason: 'Expired' });
+  });
+
   it('turns selector enter and leave into ADDED and DELETED', () => {
     const { cluster, pods, pod } = setup();
     pod('a', 'x', { app: 'web' });

@@ -52,6 +52,12 @@ export interface SimClusterOptions {
   user?: string;
   /** Seeds generated names and uids. */
   seed?: number;
+  /**
+   * The resourceVersion the cluster starts at (default 1); anything older is gone (410). Demo mode
+   * starts each page load's clusters at the wall clock, so a resourceVersion cached by an earlier
+   * load is always older than the new cluster, never "too large", and the cache relists at once.
+   */
+  firstResourceVersion?: number;
 }
 
 export interface ChangeEvent {
@@ -140,12 +146,15 @@ export class SimCluster {
       continueTtlMs: 5 * 60_000,
       user: 'admin',
       seed: 1,
+      firstResourceVersion: 1,
       // An option given as undefined keeps its default.
       ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SimClusterOptions)
     };
     this.name = options.name;
     this.clock = this.options.clock;
     this.rng = new Random(this.options.seed);
+    this.rv = this.options.firstResourceVersion;
+    this.compactedRv = this.rv - 1;
   }
 
   // ---- reading ---------------------------------------------------------------------------------

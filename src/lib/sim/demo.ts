@@ -29,7 +29,12 @@ export interface DemoCluster {
 
 export function createDemoClusters(configs: SimWorldOptions[] = DEMO_CLUSTERS): DemoCluster[] {
   return configs.map((c) => {
-    const world = new SimWorld({ http: { bookmarkIntervalMs: 30_000 }, ...c }).start();
+    // Each load starts later than the last one's resourceVersions: a cached one relists (410), see SimClusterOptions.
+    const world = new SimWorld({
+      http: { bookmarkIntervalMs: 30_000 },
+      firstResourceVersion: Date.now(),
+      ...c
+    }).start();
     return { name: c.name, world, handler: world.handler, stop: () => world.stop() };
   });
 }

@@ -21,6 +21,8 @@ export interface SimWorldOptions {
   /** Serve the streaming list; false answers 422 like servers without WatchList. */
   watchList?: boolean;
   historyLimit?: number;
+  /** See SimClusterOptions.firstResourceVersion. */
+  firstResourceVersion?: number;
   clock?: Clock;
   /** Interval of the controller and churn timer. */
   tickMs?: number;
@@ -43,6 +45,7 @@ export class SimWorld {
       clock: options.clock,
       watchList: options.watchList ?? true,
       historyLimit: options.historyLimit,
+      firstResourceVersion: options.firstResourceVersion,
       user: options.user?.name ?? 'admin'
     });
     populate(this.cluster, { seed, pods: options.pods ?? 200, user: options.user });

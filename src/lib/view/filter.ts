@@ -154,6 +154,10 @@ export function compileFilter(filter: ViewFilter): RowPredicate {
     const labels = parseLabelSelector(filter.labelSelector);
     tests.push((row) => labels(row.labels));
   }
+  if (filter.ownerUid) {
+    const uid = filter.ownerUid;
+    tests.push((row) => row.owners.some((o) => o.uid === uid));
+  }
   for (const field of filter.fields ?? []) tests.push(compileField(field));
   const needle = filter.text?.trim().toLowerCase() ?? '';
   if (needle !== '') tests.push((row) => textMatches(row, needle));

@@ -29,6 +29,8 @@ export interface ViewFilter {
   /** Clusters to keep; missing or empty keeps all. */
   clusters?: string[];
   fields?: FieldPredicate[];
+  /** Keeps rows one of whose ownerReferences has this uid (the children of an object). */
+  ownerUid?: string;
 }
 
 export interface ViewSort {

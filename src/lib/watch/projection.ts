@@ -1,58 +1,45 @@
 /**
  * Projection: the full object of a watch event becomes a Row as soon as it is parsed, so the
  * engine keeps (and caches, and posts) a few small fields per object, never whole objects.
- * Kinds without a projection of their own keep the common metadata only.
+ * Cells come from the kind catalog; custom resources evaluate their CRD's printer columns; every
+ * row also gets `deleting` (deletionTimestamp or null) and `finalizers` (how many).
  */
-import { nodeRoles, nodeStatus } from '../kube/node-status';
-import { podSummary } from '../kube/pod-status';
+import type { ResourceRef } from '../engine/informer';
+import { groupOf, kindForResource, kindOf } from '../kinds/catalog';
+import { printerColumnCells } from '../kinds/custom';
 import type { KubeObject } from '../kube/types';
 import { rowKey, type Cell, type Row } from './row';
 
 type Cells = (obj: KubeObject) => Record<string, Cell>;
 
-const podCells: Cells = (pod) => {
-  // `now` only shapes the "(2m ago)" text, which rows do not keep: the UI ages from timestamps.
-  const s = podSummary(pod, 0);
-  const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
-  return {
-    status: s.reason,
-    ready: s.ready,
-    restarts: s.restartCount,
-    node: pod.spec?.nodeName ?? null,
-    ip: pod.status?.podIP ?? null,
-    qos: pod.status?.qosClass ?? null,
-    owner: owner ? `${owner.kind}/${owner.name}` : null,
-    phase: pod.status?.phase ?? null
-  };
-};
+const NO_CELLS: Cells = () => ({});
 
-const nodeCells: Cells = (node) => ({
-  status: nodeStatus(node),
-  roles: nodeRoles(node.metadata.labels),
-  version: node.status?.nodeInfo?.kubeletVersion ?? null,
-  cpu: node.status?.allocatable?.cpu ?? null,
-  memory: node.status?.allocatable?.memory ?? null,
-  pods: node.status?.allocatable?.pods ?? null
-});
+// One cells function per resource: an informer passes the same ResourceRef for its whole life.
+const cellsByResource = new WeakMap<ResourceRef, Cells>();
 
-const replicated: Cells = (o) => ({
-  ready: `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
-  upToDate: o.status?.updatedReplicas ?? 0,
-  available: o.status?.availableReplicas ?? 0
-});
+function cellsFor(obj: KubeObject, resource: ResourceRef | undefined): Cells {
+  if (resource) {
+    let cells = cellsByResource.get(resource);
+    if (!cells) {
+      const known = kindForResource(resource);
+      cells =
+        known?.cells ??
+        (resource.printerColumns?.length ? printerColumnCells(resource.printerColumns) : undefined) ??
+        kindOf(resource.group, resource.kind)?.cells ??
+        NO_CELLS;
+      cellsByResource.set(resource, cells);
+    }
+    return cells;
+  }
+  return kindOf(groupOf(obj.apiVersion ?? ''), obj.kind)?.cells ?? NO_CELLS;
+}
 
-const CELLS: Record<string, Cells> = {
-  Pod: podCells,
-  Node: nodeCells,
-  Deployment: replicated,
-  StatefulSet: replicated,
-  ReplicaSet: replicated,
-  Namespace: (ns) => ({ status: ns.status?.phase ?? null })
-};
-
-/** The Row of `obj` in `cluster`. */
-export function project(cluster: string, obj: KubeObject): Row {
+/** The Row of `obj` in `cluster`; `resource` is the collection it was listed from, when known. */
+export function project(cluster: string, obj: KubeObject, resource?: ResourceRef): Row {
   const m = obj.metadata;
+  const cells = cellsFor(obj, resource)(obj);
+  cells.deleting = m.deletionTimestamp ?? null;
+  cells.finalizers = m.finalizers?.length ?? 0;
   return {
     key: rowKey(cluster, m.namespace, m.name),
     uid: m.uid,
@@ -63,6 +50,6 @@ export function project(cluster: string, obj: KubeObject): Row {
     creationTimestamp: m.creationTimestamp,
     labels: m.labels ?? {},
     owners: (m.ownerReferences ?? []).map((o) => ({ kind: o.kind, name: o.name, uid: o.uid })),
-    cells: CELLS[obj.kind]?.(obj) ?? {}
+    cells
   };
 }

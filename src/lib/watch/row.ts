@@ -31,3 +31,11 @@ export interface Row {
 export function rowKey(cluster: string, namespace: string | undefined, name: string): string {
   return `${cluster}/${namespace ?? ''}/${name}`;
 }
+
+/** What consumes an informer's rows: a View, a Tally, or a join in front of one. */
+export interface RowSink {
+  /** Makes the rows of `source` exactly `rows` (a list or relist). */
+  replaceSource(source: string, rows: readonly Row[]): void;
+  upsert(row: Row, source: string): void;
+  remove(key: string): void;
+}

@@ -21,3 +21,4 @@ export * from './access';
 export * from './policy';
 export * from './events';
 export * from './cert-manager';
+export * from './gateway';

@@ -5,11 +5,13 @@ import { ADDON_NAMESPACES, SYSTEM_NAMESPACES } from './catalog';
 import { clusterScoped } from './cluster-scoped';
 import { deployments } from './deployments';
 import { events } from './events';
+import { gatewayApi } from './gateway';
 import { helmReleases } from './helm';
 import { cronJobs } from './jobs';
 import { appNamespaceNames, namespaceBasics } from './namespaces';
 import { quotas } from './policy';
 import { rbac } from './rbac';
+import { showcase } from './showcase';
 import { statefulSets } from './statefulsets';
 import { systemComponents } from './system';
 
@@ -78,6 +80,9 @@ export function populate(cluster: SimCluster, opts: PopulateOptions): PopulateRe
 
   quotas(w, appNamespaces);
   helmReleases(w);
+  // Before rbac: the viewer's role covers the resource types that exist when it is made.
+  gatewayApi(w, appNamespaces);
+  showcase(w);
   rbac(w, opts.user);
   events(w, Math.min(400, Math.max(20, Math.round(total * 2))));
 

@@ -1,0 +1,92 @@
+/**
+ * Config: ConfigMaps and Secrets. Secret cells name keys and never carry values; Helm release
+ * Secrets also get the release's name, chart, status and revision, decoded from the payload.
+ */
+import { decodeHelmRelease, HELM_SECRET_TYPE } from '../kube/helm';
+import type { Cell } from '../watch/row';
+import { col, keyCount, keyNames, kind, type Obj } from './cells';
+import type { KindDef } from './types';
+
+/** Helm's timestamps carry nanoseconds (`…:05.123456789Z`): cut to what Date and the UI take. */
+function isoOf(helmTime: string | undefined): string | null {
+  if (!helmTime) return null;
+  const t = Date.parse(helmTime);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+function helmCells(s: Obj): Record<string, Cell> {
+  const labels = s.metadata.labels ?? {};
+  // The labels Helm sets answer even when the payload cannot be read (or is not ours to read).
+  const fallback: Record<string, Cell> = {
+    release: labels.name ?? null,
+    chart: null,
+    appVersion: null,
+    revision: labels.version ? Number(labels.version) : null,
+    status: labels.status ?? null,
+    updated: labels.modifiedAt ? new Date(Number(labels.modifiedAt) * 1000).toISOString() : null
+  };
+  const payload = s.data?.release;
+  if (typeof payload !== 'string') return fallback;
+  try {
+    const r = decodeHelmRelease(payload);
+    const meta = r.chart.metadata;
+    return {
+      release: r.name,
+      chart: `${meta.name}-${meta.version}`,
+      appVersion: meta.appVersion ?? null,
+      revision: r.version,
+      status: r.info.status ?? null,
+      updated: isoOf(r.info.last_deployed) ?? fallback.updated
+    };
+  } catch {
+    return fallback;
+  }
+}
+
+function secretCells(s: Obj): Record<string, Cell> {
+  const cells: Record<string, Cell> = {
+    type: s.type ?? 'Opaque',
+    keys: keyCount(s.data) + keyCount(s.stringData),
+    keyNames: keyNames(s.data, s.stringData)
+  };
+  return s.type === HELM_SECRET_TYPE ? { ...cells, ...helmCells(s) } : cells;
+}
+
+export const CONFIG_KINDS: KindDef[] = [
+  kind(
+    'Config',
+    '',
+    'v1',
+    'configmaps',
+    'ConfigMap',
+    'ConfigMaps',
+    true,
+    [col('keys', 'Keys', 'number'), col('keyNames', 'Key names', 'list')],
+    (c) => ({
+      keys: keyCount(c.data) + keyCount(c.binaryData),
+      keyNames: keyNames(c.data, c.binaryData),
+      immutable: c.immutable === true
+    })
+  ),
+  kind(
+    'Config',
+    '',
+    'v1',
+    'secrets',
+    'Secret',
+    'Secrets',
+    true,
+    [
+      col('type', 'Type', 'text'),
+      col('keys', 'Keys', 'number'),
+      col('keyNames', 'Key names', 'list'),
+      col('release', 'Helm release', 'text', { hidden: true }),
+      col('chart', 'Chart', 'text', { hidden: true }),
+      col('appVersion', 'App version', 'text', { hidden: true }),
+      col('revision', 'Revision', 'number', { hidden: true }),
+      col('status', 'Release status', 'status', { hidden: true }),
+      col('updated', 'Updated', 'age', { hidden: true })
+    ],
+    secretCells
+  )
+];
