@@ -11,13 +11,19 @@ import {
   type EngineInfo,
   type EngineTelemetry,
   type StartOptions,
+  type TallyViewSpec,
   type ViewSpec,
   type ViewUpdate
 } from '$lib/engine/engine';
 import { createDemoClusters } from '$lib/sim/demo';
+import type { ClusterDiscovery, DiscoveredResource } from '$lib/engine/discovery';
+import type { SearchResult } from '$lib/engine/search';
 import type { ObjectRef, ObjectUpdate } from '$lib/engine/object-watch';
+import type { LogSpec, LogUpdate } from '$lib/logs/types';
 import type { WindowDiff } from '$lib/view/types';
+import type { TallyResult } from '$lib/view/tally';
 import type { WebSocketLike } from '$lib/watch/websocket';
+import type { Row } from '$lib/watch/row';
 
 const engine = new Engine({
   demoClusters: () => createDemoClusters(),
@@ -80,6 +86,47 @@ const api = {
   closeOwner(owner: string): void {
     lastPing.delete(owner);
     engine.closeOwner(owner);
+  },
+
+  /** `post` must be wrapped in `Comlink.proxy` by the caller. */
+  openTally(spec: TallyViewSpec, post: (result: TallyResult) => void, owner: string): Promise<number> {
+    lastPing.set(owner, Date.now());
+    return engine.openTally(spec, (result) => void post(result), owner);
+  },
+
+  closeTally(id: number): void {
+    engine.closeTally(id);
+  },
+
+  clusterVersion(cluster: string) {
+    return engine.clusterVersion(cluster);
+  },
+
+  resources(cluster?: string): Promise<DiscoveredResource[]> {
+    return engine.resources(cluster);
+  },
+
+  discovery(refresh?: boolean, cluster?: string): Promise<ClusterDiscovery[]> {
+    return engine.discovery(refresh, cluster);
+  },
+
+  search(query: string, limit: number): SearchResult[] {
+    return engine.search(query, limit);
+  },
+
+  /** Every row of an open view, filtered and sorted (CSV export). */
+  exportView(id: number): Row[] {
+    return engine.exportView(id);
+  },
+
+  /** `post` must be wrapped in `Comlink.proxy` by the caller. */
+  openLogs(spec: LogSpec, post: (update: LogUpdate) => void, owner: string): Promise<number> {
+    lastPing.set(owner, Date.now());
+    return engine.openLogs(spec, (update) => void post(update), owner);
+  },
+
+  closeLogs(id: number): void {
+    engine.closeLogs(id);
   },
 
   telemetry(): EngineTelemetry {

@@ -39,7 +39,7 @@ test('a reload paints cached rows before the network answers and resumes without
 }) => {
   const errors = collectErrors(page);
   const podType = cluster.world.cluster.type('v1', 'Pod');
-  await page.goto(`${cluster.url}/`);
+  await page.goto(`${cluster.url}/#/k/pods`);
   await expect.poll(() => rowCount(page)).toBe(cluster.pods().length);
 
   // Live, and the snapshot of the live state is written (the first write is not throttled).

@@ -6,7 +6,7 @@ import { collectErrors, rowCount, streamCell } from './helpers';
 test('diagnostics counts the events of a live stream as they arrive', async ({ context, cluster }) => {
   const pods = await context.newPage();
   const errors = collectErrors(pods);
-  await pods.goto(`${cluster.url}/`);
+  await pods.goto(`${cluster.url}/#/k/pods`);
   await expect.poll(() => rowCount(pods)).toBe(cluster.pods().length);
 
   const diagnostics = await context.newPage();

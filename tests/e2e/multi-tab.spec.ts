@@ -10,7 +10,7 @@ test('three tabs share one pod watch and all follow it live', async ({ context, 
   for (let i = 0; i < 3; i++) {
     const tab = await context.newPage();
     errors.push(collectErrors(tab));
-    await tab.goto(`${cluster.url}/`);
+    await tab.goto(`${cluster.url}/#/k/pods`);
     tabs.push(tab);
   }
   for (const tab of tabs) await expect.poll(() => rowCount(tab)).toBe(cluster.pods().length);

@@ -3,7 +3,7 @@ import { collectErrors, rowCount, sortKeys, tableState, tableText, waitForRows }
 
 test('lists the pods of the demo clusters and follows their changes live', async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto('./');
+  await page.goto('./#/k/pods');
   await expect(page.getByRole('banner')).toContainText('Skiff');
   await expect(page.getByTestId('demo-banner')).toBeVisible();
 

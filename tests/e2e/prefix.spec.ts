@@ -53,7 +53,7 @@ test.afterAll(async () => {
 
 test('works under a path prefix and from a hash deep link', async ({ page, context }) => {
   const errors = collectErrors(page);
-  await page.goto(origin + PREFIX);
+  await page.goto(`${origin}${PREFIX}#/k/pods`);
   await waitForRows(page);
   const namespace = (await rowKeys(page))[0].split('/')[1];
 
@@ -64,9 +64,9 @@ test('works under a path prefix and from a hash deep link', async ({ page, conte
   await waitForRows(deepLinked);
   for (const key of await rowKeys(deepLinked)) expect(key.split('/')[1]).toBe(namespace);
 
-  // Following the brand link goes back to all pods, still under the prefix.
-  await deepLinked.getByRole('link', { name: 'Skiff' }).click();
-  await expect(deepLinked).toHaveURL(`${origin}${PREFIX}#/`);
+  // Following the Pods link goes back to all pods, still under the prefix.
+  await deepLinked.getByRole('link', { name: 'Pods', exact: true }).click();
+  await expect(deepLinked).toHaveURL(`${origin}${PREFIX}#/k/pods`);
   await expect(deepLinked.getByRole('heading', { level: 1 })).toHaveText('Pods');
 
   expect(errors).toEqual([]);

@@ -30,7 +30,7 @@ test.describe('idle cluster', () => {
       cluster.pods().map((pod) => project('cluster', pod)),
       (r) => r.name
     );
-    await page.goto(`${cluster.url}/`);
+    await page.goto(`${cluster.url}/#/k/pods`);
     await expect.poll(() => rowCount(page)).toBe(byName.length);
 
     // At the top: the first rows by name, and far fewer rows in the DOM than the total.
@@ -67,7 +67,7 @@ test.describe('idle cluster', () => {
     const errors = collectErrors(page);
     const rows = cluster.pods().map((pod) => project('cluster', pod));
     const restarts = (r: (typeof rows)[number]) => r.cells.restarts as number;
-    await page.goto(`${cluster.url}/`);
+    await page.goto(`${cluster.url}/#/k/pods`);
     await expect.poll(() => rowCount(page)).toBe(rows.length);
     // Where the window sits in `order` (0: the start), with the page's errors: a sort the engine
     // never receives shows up as an error, not only as a wrong order.
@@ -113,7 +113,7 @@ test.describe('busy cluster', () => {
 
   test('the scroll position survives live updates', async ({ page, cluster }) => {
     const errors = collectErrors(page);
-    await page.goto(`${cluster.url}/`);
+    await page.goto(`${cluster.url}/#/k/pods`);
     await expect.poll(() => rowCount(page)).toBeGreaterThan(500);
 
     const scrollTop = 300 * ROW_HEIGHT;

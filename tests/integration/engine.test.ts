@@ -103,6 +103,54 @@ describe('Engine', () => {
     expect([...web.keys()].every((k) => k.startsWith('one/web/'))).toBe(true);
   });
 
+  it('serves a namespace the user may read even while the all-namespaces stream is forbidden', async () => {
+    const demo = createDemoClusters([
+      { name: 'prod', seed: 8, pods: 40, churn: 0, user: { name: 'viewer', role: 'viewer' } }
+    ]);
+    const engine = new Engine({ demoClusters: () => demo, viewIntervalMs: 20 });
+    cleanup.push(() => engine.stop());
+    const secrets = ref('', 'v1', 'secrets', 'Secret');
+    await follow(engine, { resource: secrets });
+    await vi.waitFor(() =>
+      expect(engine.telemetry().streams.map((s) => [s.scope, s.state])).toEqual([
+        ['all namespaces', 'forbidden']
+      ])
+    );
+    const web = await follow(engine, { resource: secrets, namespaces: ['web'] });
+    const inWeb = demo[0].world.cluster.objects(demo[0].world.cluster.type('v1', 'Secret'), 'web').length;
+    expect(inWeb).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(web.state.window.total).toBe(inWeb));
+  });
+
+  it('joins per-namespace counts into Namespaces rows, and follows a pod deleted on the server', async () => {
+    const demo = createDemoClusters([{ name: 'one', seed: 5, pods: 60, churn: 0 }]);
+    const engine = new Engine({ demoClusters: () => demo, viewIntervalMs: 20 });
+    cleanup.push(() => engine.stop());
+    const namespaces = await follow(engine, { resource: ref('', 'v1', 'namespaces', 'Namespace', false) });
+    const world = demo[0].world;
+    const podsIn = (ns: string) => truth('one', world, ns).length;
+    const row = (ns: string) => namespaces.state.window.rows.find((r) => r.name === ns);
+    await vi.waitFor(() => expect(row('web')?.cells.pods).toBe(podsIn('web')));
+    expect(podsIn('web')).toBeGreaterThan(0);
+    const deployments = world.cluster
+      .objects(world.cluster.type('apps/v1', 'Deployment'), 'web')
+      .map((d) => d.metadata.name);
+    await vi.waitFor(() => expect(row('web')?.cells.deployments).toBe(deployments.length));
+    expect(row('web')?.cells.workloads).toBeGreaterThanOrEqual(deployments.length);
+    // A bare pod (no controller to replace it) created, then deleted on the server: the count follows.
+    const before = podsIn('web');
+    const pods = world.cluster.type('v1', 'Pod');
+    world.cluster.create(pods, 'web', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'bare' },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] }
+    });
+    await vi.waitFor(() => expect(row('web')?.cells.pods).toBe(before + 1));
+    world.cluster.delete(pods, 'web', 'bare');
+    await vi.waitFor(() => expect(row('web')?.cells.pods).toBe(before));
+  });
+
   it('against a real HTTP API shows the cluster and removes a pod deleted on the server', async () => {
     const world = new SimWorld({ name: 'http', seed: 6, pods: 50, churn: 0 });
     const { server } = await simServer(world);

@@ -7,13 +7,20 @@
 import * as Comlink from 'comlink';
 import type { EngineApi } from '../../workers/engine.worker';
 import type { WindowDiff } from '../view/types';
-import type { EngineInfo, EngineTelemetry, ViewSpec, ViewUpdate } from './engine';
+import type { Row } from '../watch/row';
+import type { EngineInfo, EngineTelemetry, TallyViewSpec, ViewSpec, ViewUpdate } from './engine';
+import type { TallyResult } from '../view/tally';
 import type { ObjectRef, ObjectUpdate } from './object-watch';
+import type { LogSpec, LogUpdate } from '../logs/types';
+import type { ClusterDiscovery, DiscoveredResource } from './discovery';
+import type { SearchResult } from './search';
 
 export interface ViewHandle {
   update(update: ViewUpdate): void;
   reset(): void;
   close(): void;
+  /** Every row of the view that matches its filter, in its sort order (for a CSV export). */
+  exportRows(): Promise<Row[]>;
 }
 
 export interface EngineClient {
@@ -22,6 +29,17 @@ export interface EngineClient {
   openView(spec: ViewSpec, post: (diff: WindowDiff) => void): ViewHandle;
   /** Watch one full object; returns the close function. */
   openObject(ref: ObjectRef, post: (update: ObjectUpdate) => void): () => void;
+  /** Follow one container's log; returns the close function. */
+  openLogs(spec: LogSpec, post: (update: LogUpdate) => void): () => void;
+  /** A live aggregate; returns the close function. */
+  openTally(spec: TallyViewSpec, post: (result: TallyResult) => void): () => void;
+  clusterVersion(cluster: string): Promise<{ gitVersion?: string; platform?: string; error?: string }>;
+  /** Every resource the clusters (or one cluster) serve, found by discovery (cached in the engine). */
+  resources(cluster?: string): Promise<DiscoveredResource[]>;
+  /** Discovery per cluster, with its errors; `refresh` asks the servers again now. */
+  discovery(refresh?: boolean, cluster?: string): Promise<ClusterDiscovery[]>;
+  /** Global search over every row the engine holds and every discovered kind, best first. */
+  search(query: string, limit: number): Promise<SearchResult[]>;
   telemetry(): Promise<EngineTelemetry>;
   retryAll(): void;
 }
@@ -72,13 +90,26 @@ function connect(): EngineClient {
       return {
         update: (update) => void id.then((v) => remote.updateView(v, update)).catch(report),
         reset: () => void id.then((v) => remote.resetView(v)).catch(report),
-        close: () => void id.then((v) => remote.closeView(v)).catch(report)
+        close: () => void id.then((v) => remote.closeView(v)).catch(report),
+        exportRows: () => id.then((v) => remote.exportView(v))
       };
     },
     openObject(ref, post) {
       const id = remote.openObject(ref, Comlink.proxy(post), owner);
       return () => void id.then((o) => remote.closeObject(o));
     },
+    openLogs(spec, post) {
+      const id = remote.openLogs(spec, Comlink.proxy(post), owner);
+      return () => void id.then((l) => remote.closeLogs(l)).catch(report);
+    },
+    openTally(spec, post) {
+      const id = remote.openTally(spec, Comlink.proxy(post), owner);
+      return () => void id.then((t) => remote.closeTally(t)).catch(report);
+    },
+    clusterVersion: (cluster) => remote.clusterVersion(cluster),
+    resources: (cluster) => remote.resources(cluster),
+    discovery: (refresh, cluster) => remote.discovery(refresh, cluster),
+    search: (query, limit) => remote.search(query, limit),
     telemetry: () => remote.telemetry(),
     retryAll: () => void remote.retryAll()
   };

@@ -9,10 +9,12 @@ import type { KubeObject } from '../kube/types';
 import { ViewScheduler } from '../view/scheduler';
 import type { ViewFilter, ViewSort, ViewWindow, WindowDiff } from '../view/types';
 import { View } from '../view/view';
+import { LatestPerGroup, type LatestSpec } from '../view/latest';
+import { Tally, type TallyResult, type TallySpec } from '../view/tally';
 import type { OriginBudget } from './budget';
 import type { Clock } from '../watch/backoff';
 import { ServerCapabilities, type ReflectorOptions } from '../watch/reflector';
-import type { Row } from '../watch/row';
+import type { Row, RowSink } from '../watch/row';
 import { httpTransport, simTransport, type Transport } from '../watch/transport';
 import {
   WebSocketUnavailableError,
@@ -21,7 +23,18 @@ import {
 } from '../watch/websocket';
 import type { Informer, InformerTelemetry, ResourceRef } from './informer';
 import { ObjectWatch, type ObjectRef, type ObjectUpdate } from './object-watch';
+import { NAMESPACE_STATS, NamespaceStats } from './namespace-stats';
 import { InformerRegistry, type ClusterConnection } from './registry';
+import { LogStream } from '../logs/stream';
+import type { LogSpec, LogUpdate } from '../logs/types';
+import {
+  DiscoveryCache,
+  isBrowsable,
+  kindIdOf,
+  type ClusterDiscovery,
+  type DiscoveredResource
+} from './discovery';
+import { search as searchRows, type SearchKind, type SearchResult } from './search';
 
 /** A simulated cluster as demo mode gets it (the shape `createDemoClusters` returns). */
 export interface DemoCluster {
@@ -78,6 +91,16 @@ export interface ViewSpec {
   window?: ViewWindow;
   /** On screen (wins connection slots); default true. */
   visible?: boolean;
+  /** Only the newest row of each group (e.g. a Helm release's current revision). */
+  latest?: LatestSpec;
+}
+
+/** A live aggregate: counts per `groupBy` value and sums, over one resource in some clusters and namespaces. */
+export interface TallyViewSpec extends TallySpec {
+  resource: ResourceRef;
+  clusters?: string[];
+  namespaces?: string[];
+  labelSelector?: string;
 }
 
 export interface ViewUpdate {
@@ -118,12 +141,17 @@ export async function isKubernetesApi(transport: Transport): Promise<boolean> {
   }
 }
 
+interface Attached {
+  informer: Informer;
+  unsubscribe: () => void;
+}
+
 interface OpenView {
   id: number;
   owner: string;
   view: View;
   scheduler: ViewScheduler;
-  informers: { informer: Informer; unsubscribe: () => void }[];
+  informers: Attached[];
   visible: boolean;
 }
 
@@ -134,6 +162,10 @@ export class Engine {
   private info: EngineInfo | undefined;
   private started: Promise<EngineInfo> | undefined;
   private views = new Map<number, OpenView>();
+  private tallies = new Map<
+    number,
+    { owner: string; scheduler: ViewScheduler<TallyResult>; informers: Attached[] }
+  >();
   private objects = new Map<number, { owner: string; watch: ObjectWatch }>();
   private nextView = 1;
   private capabilities = new ServerCapabilities();
@@ -155,7 +187,6 @@ export class Engine {
    */
   async openView(spec: ViewSpec, post: (diff: WindowDiff) => void, owner = 'local'): Promise<number> {
     const info = await this.start();
-    const registry = this.registry!;
     const visible = spec.visible ?? true;
     const view = new View({
       filter: { ...spec.filter, namespaces: spec.namespaces ?? spec.filter?.namespaces },
@@ -164,24 +195,7 @@ export class Engine {
     });
     const scheduler = new ViewScheduler(view, post, { intervalMs: this.options.viewIntervalMs });
     const id = this.nextView++;
-    const clusters = spec.clusters?.length
-      ? spec.clusters.filter((c) => this.clusters.has(c))
-      : info.clusters;
-    const namespace =
-      spec.resource.namespaced && spec.namespaces?.length === 1 ? spec.namespaces[0] : undefined;
-    const informers = clusters.map((cluster) => {
-      const informer = registry.acquire(
-        { cluster, resource: spec.resource, namespace, labelSelector: spec.labelSelector },
-        visible
-      );
-      const source = informer.key;
-      const unsubscribe = informer.subscribe((change) => {
-        if (change.type === 'reset') view.replaceSource(source, change.rows);
-        else if (change.type === 'upsert') view.upsert(change.row, source);
-        else view.remove(change.key);
-      });
-      return { informer, unsubscribe };
-    });
+    const informers = this.attachView(spec, info, view, visible);
     this.views.set(id, { id, owner, view, scheduler, informers, visible });
     scheduler.flushNow();
     return id;
@@ -209,6 +223,111 @@ export class Engine {
     if (!v) return;
     v.view.reset();
     v.scheduler.flushNow();
+  }
+
+  /**
+   * A live aggregate (counts per group, sums of numeric cells) over the same informers views use.
+   * `post` receives the result at once and after changes, coalesced like view diffs.
+   */
+  async openTally(
+    spec: TallyViewSpec,
+    post: (result: TallyResult) => void,
+    owner = 'local'
+  ): Promise<number> {
+    const info = await this.start();
+    const tally = new Tally({
+      filter: { ...spec.filter, namespaces: spec.namespaces ?? spec.filter?.namespaces },
+      groupBy: spec.groupBy,
+      sums: spec.sums
+    });
+    const informers = this.attach(spec, info, tally, true);
+    const scheduler = new ViewScheduler<TallyResult>(
+      tally,
+      post,
+      { intervalMs: Math.max(500, this.options.viewIntervalMs ?? 0) },
+      () => 0
+    );
+    const id = this.nextView++;
+    this.tallies.set(id, { owner, scheduler, informers });
+    scheduler.flushNow();
+    return id;
+  }
+
+  /** The cluster's `/version` (gitVersion, platform), or an error message when it does not answer. */
+  async clusterVersion(cluster: string): Promise<{ gitVersion?: string; platform?: string; error?: string }> {
+    await this.start();
+    const connection = this.clusters.get(cluster);
+    if (!connection) return { error: `unknown cluster "${cluster}"` };
+    try {
+      const response = await connection.transport('chunked').fetch('/version', {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS)
+      });
+      if (!response.ok) return { error: `HTTP ${response.status} from /version` };
+      const body = (await response.json()) as { gitVersion?: unknown; platform?: unknown };
+      return {
+        gitVersion: typeof body.gitVersion === 'string' ? body.gitVersion : undefined,
+        platform: typeof body.platform === 'string' ? body.platform : undefined
+      };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  closeTally(id: number): void {
+    const t = this.tallies.get(id);
+    if (!t) return;
+    this.tallies.delete(id);
+    t.scheduler.dispose();
+    for (const { informer, unsubscribe } of t.informers) {
+      unsubscribe();
+      this.registry?.release(informer, true);
+    }
+  }
+
+  /** A view's informers; a Namespaces view also gets per-namespace counts joined into its rows. */
+  private attachView(spec: ViewSpec, info: EngineInfo, view: View, visible: boolean): Attached[] {
+    const r = spec.resource;
+    if (spec.latest) return this.attach(spec, info, new LatestPerGroup(spec.latest, view), visible);
+    if (r.group !== '' || r.plural !== 'namespaces') return this.attach(spec, info, view, visible);
+    const stats = new NamespaceStats(view);
+    const attached = this.attach(spec, info, stats, visible);
+    for (const { informer } of [...attached]) {
+      const cluster = informer.spec.cluster;
+      for (const stat of NAMESPACE_STATS) {
+        const tally = stats.tally(stat, cluster);
+        attached.push(...this.attach({ resource: stat.resource, clusters: [cluster] }, info, tally, visible));
+      }
+    }
+    return attached;
+  }
+
+  /** Subscribes `sink` to one informer per cluster the spec names. */
+  private attach(
+    spec: Pick<ViewSpec, 'resource' | 'clusters' | 'namespaces' | 'labelSelector'>,
+    info: EngineInfo,
+    sink: RowSink,
+    visible: boolean
+  ): Attached[] {
+    const registry = this.registry!;
+    const clusters = spec.clusters?.length
+      ? spec.clusters.filter((c) => this.clusters.has(c))
+      : info.clusters;
+    const namespace =
+      spec.resource.namespaced && spec.namespaces?.length === 1 ? spec.namespaces[0] : undefined;
+    return clusters.map((cluster) => {
+      const informer = registry.acquire(
+        { cluster, resource: spec.resource, namespace, labelSelector: spec.labelSelector },
+        visible
+      );
+      const source = informer.key;
+      const unsubscribe = informer.subscribe((change) => {
+        if (change.type === 'reset') sink.replaceSource(source, change.rows);
+        else if (change.type === 'upsert') sink.upsert(change.row, source);
+        else sink.remove(change.key);
+      });
+      return { informer, unsubscribe };
+    });
   }
 
   closeView(id: number): void {
@@ -248,7 +367,9 @@ export class Engine {
   /** A tab closed: its views go. */
   closeOwner(owner: string): void {
     for (const v of [...this.views.values()]) if (v.owner === owner) this.closeView(v.id);
+    for (const [id, t] of [...this.tallies]) if (t.owner === owner) this.closeTally(id);
     for (const [id, o] of [...this.objects]) if (o.owner === owner) this.closeObject(id);
+    for (const [id, l] of [...this.logStreams]) if (l.owner === owner) this.closeLogs(id);
     this.setOwnerVisible(owner, false);
   }
 
@@ -267,6 +388,83 @@ export class Engine {
     }
     void this.options.cache?.flushAll();
     this.hiddenTimer ??= setTimeout(() => this.registry?.suspend(), this.options.hiddenCloseMs ?? 5 * 60_000);
+  }
+
+  private discoveryCache: DiscoveryCache | undefined;
+
+  /** Every resource the clusters (or one cluster) serve, from the discovery cache (refreshed when stale). */
+  async resources(cluster?: string): Promise<DiscoveredResource[]> {
+    return (await this.discovery(false, cluster)).flatMap((d) => d.resources);
+  }
+
+  /** Discovery of every cluster (or one), with per-cluster errors; `refresh` asks the servers again now. */
+  async discovery(refresh = false, cluster?: string): Promise<ClusterDiscovery[]> {
+    const info = await this.start();
+    this.discoveryCache ??= new DiscoveryCache({
+      transport: (c) => this.clusters.get(c)?.transport('direct'),
+      clock: this.options.clock
+    });
+    const clusters = cluster === undefined ? info.clusters : [cluster];
+    return Promise.all(clusters.map((c) => this.discoveryCache!.get(c, refresh)));
+  }
+
+  /** Names, namespaces, kinds and labels of every row the informers hold, plus discovered kinds. */
+  search(query: string, limit: number): SearchResult[] {
+    const kinds = new Map<string, SearchKind>();
+    for (const d of this.discoveryCache?.cached() ?? []) {
+      for (const r of d.resources) {
+        if (!isBrowsable(r)) continue;
+        const k = kinds.get(r.id);
+        if (k) k.clusters.push(r.cluster);
+        else
+          kinds.set(r.id, {
+            kindId: r.id,
+            kind: r.kind,
+            plural: r.plural,
+            shortNames: r.shortNames,
+            clusters: [r.cluster]
+          });
+      }
+    }
+    const sources = (this.registry?.informers() ?? []).map((i) => ({
+      kindId: kindIdOf(i.spec.resource),
+      kind: i.spec.resource.kind,
+      // Copied only when the scan gets there (it stops early on enough exact matches).
+      get rows() {
+        return i.store.items();
+      }
+    }));
+    return searchRows(sources, kinds.values(), query, limit);
+  }
+
+  /** Every row of an open view that matches its filter, in its sort order (CSV export). */
+  exportView(id: number): Row[] {
+    return this.views.get(id)?.view.sortedRows() ?? [];
+  }
+
+  private logStreams = new Map<number, { owner: string; stream: LogStream }>();
+
+  /** One container's log, live: `post` gets batches of new lines and the stream's state. */
+  async openLogs(spec: LogSpec, post: (update: LogUpdate) => void, owner = 'local'): Promise<number> {
+    await this.start();
+    const connection = this.clusters.get(spec.cluster);
+    if (!connection) throw new Error(`unknown cluster "${spec.cluster}"`);
+    const stream = new LogStream({
+      spec,
+      connection,
+      budget: this.registry!.budget,
+      post,
+      clock: this.options.clock
+    });
+    const id = this.nextView++;
+    this.logStreams.set(id, { owner, stream });
+    stream.start();
+    return id;
+  }
+
+  closeLogs(id: number): void {
+    this.logStreams.get(id)?.stream.stop();
+    this.logStreams.delete(id);
   }
 
   telemetry(): EngineTelemetry {
@@ -298,7 +496,9 @@ export class Engine {
 
   stop(): void {
     for (const id of [...this.views.keys()]) this.closeView(id);
+    for (const id of [...this.tallies.keys()]) this.closeTally(id);
     for (const id of [...this.objects.keys()]) this.closeObject(id);
+    for (const id of [...this.logStreams.keys()]) this.closeLogs(id);
     this.registry?.dispose();
     for (const cluster of this.demo) cluster.stop();
     this.demo = [];

@@ -8,6 +8,7 @@
  * from its resourceVersion when its turn comes.
  */
 import type { SnapshotCache } from '../cache/snapshot-cache';
+import type { PrinterColumn } from '../kube/types';
 import type { Clock } from '../watch/backoff';
 import { ObjectStore, objectKey, type StoreChange } from '../watch/object-store';
 import { project } from '../watch/projection';
@@ -28,6 +29,8 @@ export interface ResourceRef {
   plural: string;
   kind: string;
   namespaced: boolean;
+  /** A custom resource's printer columns (from its CRD): the projection evaluates them into cells. */
+  printerColumns?: PrinterColumn[];
 }
 
 export interface InformerSpec {
@@ -211,6 +214,11 @@ export class Informer {
     this.reflector?.retryNow();
   }
 
+  /** The stream's last known state (the reflector's, before paused/waiting are considered). */
+  get state(): ReflectorState | undefined {
+    return (this.reflector?.status ?? this.status)?.state;
+  }
+
   telemetry(): InformerTelemetry {
     // The reflector's counters move on every event; the last state callback only on state changes.
     const s = this.reflector?.status ?? this.status;
@@ -259,7 +267,7 @@ export class Informer {
       labelSelector,
       fieldSelector,
       transport: this.options.transport(kind),
-      transform: (obj) => project(cluster, obj),
+      transform: (obj) => project(cluster, obj, this.spec.resource),
       store: this.store,
       onError: this.options.onError,
       ...this.options.reflector,

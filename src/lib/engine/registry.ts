@@ -49,10 +49,14 @@ export class InformerRegistry {
    * that already runs (the view then filters by namespace in the worker).
    */
   acquire(spec: InformerSpec, visible: boolean): Informer {
-    const wide =
+    const candidate =
       spec.namespace !== undefined
         ? this.entries.get(informerKey({ ...spec, namespace: undefined }))
         : undefined;
+    // A wide informer the user may not list cannot serve one namespace the user may list.
+    const state = candidate?.informer.state;
+    const refused = state === 'forbidden' || state === 'unauthorized' || state === 'error';
+    const wide = refused ? undefined : candidate;
     const key = wide ? wide.informer.key : informerKey(spec);
     let entry = this.entries.get(key);
     if (!entry) {

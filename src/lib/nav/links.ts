@@ -2,7 +2,7 @@
  * The URL scheme (hash routes). Every view, object, log and filter has a link; see README "URLs".
  *   #/                                   overview
  *   #/k/<kind>?ns=a,b&q=text&l=selector&sort=-col&warn=1   a table of one kind (kind id as kubectl: pods, deployments.apps)
- *   #/o/<cluster>/<kind>/<namespace|_>/<name>[?tab=yaml|events|related|logs]   one object
+ *   #/o/<cluster>/<kind>/<namespace|_>/<name>[?tab=summary|yaml|events|related]   one object
  *   #/logs/<cluster>/<kind>/<namespace>/<name>?container=c&tail=500&since=600&previous=1&timestamps=1&q=text
  *   #/browse?group=g&kind=k&q=text       every discovered kind
  *   #/helm, #/helm/<cluster>/<namespace>/<release>

@@ -7,6 +7,7 @@ import type { ViewHandle } from '../engine/client';
 import type { ViewSpec, ViewUpdate } from '../engine/engine';
 import { applyWindowDiff, EMPTY_WINDOW, WindowDiffError } from '../view/apply';
 import type { WindowDiff, WindowState } from '../view/types';
+import type { Row } from '../watch/row';
 
 /** Opens a view in the engine; `post` receives its diffs. */
 export type ViewOpener = (spec: ViewSpec, post: (diff: WindowDiff) => void) => ViewHandle;
@@ -14,6 +15,8 @@ export type ViewOpener = (spec: ViewSpec, post: (diff: WindowDiff) => void) => V
 export interface ViewStore extends Readable<WindowState> {
   /** Change the filter, sort, window or visibility of the open view. */
   update(update: ViewUpdate): void;
+  /** Every row that matches the filter, in sort order (a CSV export); [] while the view is closed. */
+  exportRows(): Promise<Row[]>;
 }
 
 export function viewStore(open: ViewOpener, spec: ViewSpec): ViewStore {
@@ -45,6 +48,9 @@ export function viewStore(open: ViewOpener, spec: ViewSpec): ViewStore {
     update(update) {
       latest = { ...latest, ...update };
       handle?.update(update);
+    },
+    exportRows() {
+      return handle?.exportRows() ?? Promise.resolve([]);
     }
   };
 }

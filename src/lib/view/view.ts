@@ -140,6 +140,14 @@ export class View {
     return this.order.slice(offset, offset + limit).map((id) => this.rows[id]!);
   }
 
+  /**
+   * Every row that matches the filter, in sort order (an export; windows are what pages hold).
+   * Named so because `rows` is the id-indexed store.
+   */
+  sortedRows(): Row[] {
+    return this.order.toArray().map((id) => this.rows[id]!);
+  }
+
   /** Calls `listener` whenever the view goes from flushed to changed (once per flush cycle). */
   onDirty(listener: () => void): () => void {
     this.dirtyListeners.add(listener);

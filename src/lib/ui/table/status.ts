@@ -1,0 +1,186 @@
+/**
+ * What a table tells the user about its streams: which streams feed it (from the engine's
+ * telemetry), a notice per stream that is not simply live, and the message the empty body shows.
+ * Every message says what is happening and what to do.
+ */
+import type { ResourceRef } from '$lib/engine/informer';
+import type { EngineTelemetry } from '$lib/engine/engine';
+
+export type Stream = EngineTelemetry['streams'][number];
+
+/**
+ * The streams behind a view of `resource` in `namespaces` ([] = all), one per cluster: the
+ * informer's key is `cluster|group/version/plural|namespace|labelSelector|fieldSelector`. A view of
+ * one namespace is served by the all-namespaces stream when one runs, else by its own.
+ */
+export function viewStreams(
+  streams: Stream[],
+  resource: ResourceRef,
+  namespaces: string[],
+  clusters?: string[]
+): Stream[] {
+  const path = `${resource.group}/${resource.version}/${resource.plural}`;
+  const single = resource.namespaced && namespaces.length === 1 ? namespaces[0] : undefined;
+  const byCluster = new Map<string, Stream>();
+  for (const s of streams) {
+    const [cluster, streamPath, namespace, labelSelector, fieldSelector] = s.key.split('|');
+    if (streamPath !== path || labelSelector || fieldSelector) continue;
+    if (clusters?.length && !clusters.includes(cluster)) continue;
+    if (namespace !== '' && namespace !== single) continue;
+    const held = byCluster.get(cluster);
+    // The all-namespaces stream wins: the engine serves a namespaced view from it when it runs.
+    if (!held || (namespace === '' && held.key.split('|')[2] !== '')) byCluster.set(cluster, s);
+  }
+  return [...byCluster.values()].sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
+}
+
+export type NoticeTone = 'info' | 'warn' | 'bad';
+
+export interface Notice {
+  cluster: string;
+  tone: NoticeTone;
+  text: string;
+  /** The user can ask for a retry now (engine().retryAll()). */
+  retry: boolean;
+}
+
+export interface MessageContext {
+  /** Plural, lower case: `pods`, `deployments`. */
+  noun: string;
+  /** The kind id, for RBAC advice: `secrets`, `deployments.apps`. */
+  resourceName: string;
+  namespaced: boolean;
+  namespaces: string[];
+  /** Where the API is, for "is kubectl proxy running?" (undefined in demo mode). */
+  apiUrl: string | undefined;
+}
+
+export function scopeText(ctx: Pick<MessageContext, 'namespaced' | 'namespaces'>): string {
+  if (!ctx.namespaced) return 'the cluster';
+  if (ctx.namespaces.length === 0) return 'all namespaces';
+  return ctx.namespaces.join(', ');
+}
+
+/** What one stream's state means for the user; undefined while it is simply live. */
+export function streamNotice(s: Stream, ctx: MessageContext): Notice | undefined {
+  const where = s.scope === 'all namespaces' || s.scope === 'cluster' ? s.scope : `namespace ${s.scope}`;
+  const at = ctx.apiUrl ?? s.cluster;
+  const reason = s.lastError ? ` (${s.lastError})` : '';
+  switch (s.state) {
+    case 'cached':
+      return {
+        cluster: s.cluster,
+        tone: 'info',
+        text: `${s.cluster}: showing your last visit's copy; checking for changes.`,
+        retry: false
+      };
+    case 'resyncing':
+      return {
+        cluster: s.cluster,
+        tone: 'info',
+        text: `${s.cluster}: resyncing after the watch fell behind; rows may be briefly out of date.`,
+        retry: false
+      };
+    case 'waiting':
+      return {
+        cluster: s.cluster,
+        tone: 'info',
+        text: `${s.cluster}: waiting for a free connection; catching up in turns.`,
+        retry: false
+      };
+    case 'paused':
+      return {
+        cluster: s.cluster,
+        tone: 'info',
+        text: `${s.cluster}: paused while no Skiff tab is visible.`,
+        retry: false
+      };
+    case 'forbidden':
+      return {
+        cluster: s.cluster,
+        tone: 'bad',
+        text: ctx.namespaced
+          ? `You may not list ${ctx.noun} in ${where} on ${s.cluster}. Pick a namespace you can read, ` +
+            `or ask your admin for list/watch on ${ctx.resourceName}.`
+          : `You may not list ${ctx.noun} on ${s.cluster}. Ask your admin for list/watch on ${ctx.resourceName}.`,
+        retry: true
+      };
+    case 'unauthorized':
+      return {
+        cluster: s.cluster,
+        tone: 'bad',
+        text:
+          `${s.cluster} refused the credentials kubectl proxy sent (401). Check your kubeconfig ` +
+          '(`kubectl get --raw /api`) and restart `kubectl proxy`.',
+        retry: true
+      };
+    case 'backoff':
+      return {
+        cluster: s.cluster,
+        tone: 'bad',
+        text: `The Kubernetes API at ${at} is not answering${reason}: is \`kubectl proxy\` running? Retrying by itself.`,
+        retry: true
+      };
+    case 'error':
+      return {
+        cluster: s.cluster,
+        tone: 'bad',
+        text: `${s.cluster} rejected the request for ${ctx.noun}${reason}.`,
+        retry: true
+      };
+    default:
+      return undefined;
+  }
+}
+
+export interface BodyMessage {
+  text: string;
+  /** What the button under the message does. */
+  action?: 'clear-filter' | 'all-namespaces' | 'retry';
+  actionLabel?: string;
+  tone: NoticeTone;
+}
+
+const PARKED = new Set(['forbidden', 'unauthorized', 'error', 'backoff']);
+
+/**
+ * The body of a table with no rows to show: loading, a problem, nothing matching the filter, or
+ * nothing there at all.
+ */
+export function emptyMessage(
+  streams: Stream[] | undefined,
+  ctx: MessageContext,
+  filter: { text: string; selector: string; filtered: boolean }
+): BodyMessage {
+  if (!streams || streams.length === 0) return { text: `Loading ${ctx.noun}…`, tone: 'info' };
+  const loading = streams.filter((s) => s.state === 'listing' || s.state === 'waiting');
+  const parked = streams.filter((s) => PARKED.has(s.state));
+  if (parked.length === streams.length) {
+    const notice = streamNotice(parked[0], ctx)!;
+    return { text: notice.text, tone: 'bad', action: 'retry', actionLabel: 'Retry' };
+  }
+  if (loading.length > 0)
+    return {
+      text: `Loading ${ctx.noun} from ${loading.map((s) => s.cluster).join(', ')}…`,
+      tone: 'info'
+    };
+  if (filter.filtered) {
+    const what = [filter.text && `'${filter.text}'`, filter.selector && `the selector '${filter.selector}'`]
+      .filter(Boolean)
+      .join(' and ');
+    return {
+      text: `No ${ctx.noun} match ${what || 'the filter'}.`,
+      tone: 'info',
+      action: 'clear-filter',
+      actionLabel: 'Clear the filter'
+    };
+  }
+  if (ctx.namespaced && ctx.namespaces.length > 0)
+    return {
+      text: `No ${ctx.noun} in ${ctx.namespaces.join(', ')}.`,
+      tone: 'info',
+      action: 'all-namespaces',
+      actionLabel: 'Try all namespaces'
+    };
+  return { text: `No ${ctx.noun} in ${scopeText(ctx)}.`, tone: 'info' };
+}
