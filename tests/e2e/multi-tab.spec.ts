@@ -39,11 +39,16 @@ test('three tabs share one pod watch and all follow it live', async ({ context, 
   });
   for (const cell of cells) await expect(cell).toHaveText(String(Number(before) + 3));
 
-  // One engine (one probe of the API) and one pod stream: a streaming list (the simulator serves
-  // it) over one WebSocket. Any later watch may only resume from a resourceVersion, never sync again.
+  // One engine (one probe of the API, one API discovery: `/api` twice, `/apis` once) and one pod
+  // stream: a streaming list (the simulator serves it) over one WebSocket. Any later watch may only
+  // resume from a resourceVersion, never sync again.
   const log = describeRequests(cluster.requests);
   expect(
     cluster.requests.filter((r) => r.path === '/api'),
+    log
+  ).toHaveLength(2);
+  expect(
+    cluster.requests.filter((r) => r.path === '/apis'),
     log
   ).toHaveLength(1);
   expect(podLists(cluster.requests), log).toEqual([]);

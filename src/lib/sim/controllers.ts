@@ -66,6 +66,24 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return count === 0;
 }
 
+/**
+ * Whether a ReplicaSet's template is the Deployment's, the pod-template-hash label aside: how the
+ * deployment controller finds the ReplicaSet of a template (its EqualIgnoreHash). The hash is only a
+ * name: a ReplicaSet whose hash is not what this template hashes to now (the populated world hashes
+ * templates as of a fixed time) still belongs to the template.
+ */
+export function sameTemplateIgnoringHash(rsTemplate: unknown, template: unknown): boolean {
+  return jsonEqual(withoutHashLabel(rsTemplate), withoutHashLabel(template));
+}
+
+function withoutHashLabel(template: unknown): unknown {
+  const t = (template ?? {}) as Record<string, unknown>;
+  const tm = (t.metadata ?? {}) as Record<string, unknown>;
+  const labels: Record<string, string> = { ...((tm.labels as Record<string, string>) ?? {}) };
+  delete labels['pod-template-hash'];
+  return { ...t, metadata: { ...tm, labels: Object.keys(labels).length ? labels : undefined } };
+}
+
 /** Which controller owns an object (its ownerReference with `controller: true`). */
 function controllerOf(o: KubeObject): OwnerReference | undefined {
   const refs = o.metadata.ownerReferences;
@@ -764,11 +782,11 @@ export class Controllers {
         (rs) => rs.kind === 'ReplicaSet' && !rs.metadata.deletionTimestamp
       );
     let replicaSets = owned();
-    const hash = k.templateHash(d.spec.template);
+    const ofTemplate = (rs: KubeObject) => sameTemplateIgnoringHash(rs.spec.template, d.spec.template);
     const revisionOf = (rs: KubeObject) =>
       Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
     const maxRevision = replicaSets.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
-    let newRs = replicaSets.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
+    let newRs = replicaSets.find(ofTemplate);
     const desired = d.spec.replicas ?? 1;
 
     if (!d.spec.paused) {
@@ -822,7 +840,7 @@ export class Controllers {
     const fresh = this.cluster.find(this.rt.deployment, ns, name);
     if (!fresh) return;
     const current = owned();
-    const currentNew = current.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
+    const currentNew = current.find(ofTemplate);
     this.setStatus(this.rt.deployment, fresh, k.deploymentStatus(fresh, current, currentNew, this.now()));
   }
 

@@ -10,6 +10,7 @@ import type { SimCluster } from './cluster';
 import { discoveryFor } from './discovery';
 import { Faults, htmlErrorPage, type Fault } from './faults';
 import { followLogs, logText } from './logs';
+import { logQuery } from './log-query';
 import { nodeMetrics, podMetrics } from './metrics';
 import { openApiFor } from './openapi';
 import { decodeProtobufReview } from './protobuf';
@@ -592,19 +593,12 @@ export function createApiHandler(cluster: SimCluster, options: ApiHandlerOptions
   }
 
   function podLog(namespace: string, name: string, q: URLSearchParams): Response {
+    const opts = logQuery(name, q); // 400 and 422 come before the pod is looked up, as on the apiserver
     const pod = cluster.get(cluster.type('v1', 'Pod'), namespace, name);
-    const opts = {
-      container: q.get('container') ?? undefined,
-      previous: boolParam(q, 'previous'),
-      timestamps: boolParam(q, 'timestamps'),
-      tailLines: q.has('tailLines') ? Number(q.get('tailLines')) : undefined,
-      sinceSeconds: q.has('sinceSeconds') ? Number(q.get('sinceSeconds')) : undefined,
-      limitBytes: q.has('limitBytes') ? Number(q.get('limitBytes')) : undefined
-    };
     const headers = { 'content-type': 'text/plain' };
     const now = cluster.clock.now();
     const initial = logText(pod, opts.container, opts, now);
-    if (!boolParam(q, 'follow')) return new Response(initial, { headers });
+    if (!opts.follow) return new Response(initial, { headers });
     const pods = cluster.type('v1', 'Pod');
     let stop = () => {};
     let closed = false;

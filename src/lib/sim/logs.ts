@@ -72,6 +72,27 @@ export function rfc3339Nano(ms: number, nanos = 0): string {
   return frac ? `${base}.${frac}Z` : `${base}Z`;
 }
 
+const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/;
+
+/**
+ * A time as Go's time.Parse(time.RFC3339, s) reads it (how the apiserver decodes `sinceTime`): a
+ * fraction of a second is allowed, out-of-range fields are not. `ms` since the epoch, `nanos` below it.
+ */
+export function parseRfc3339(text: string): { ms: number; nanos: number } | undefined {
+  const m = RFC3339.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day); // not Date.UTC: it reads years below 100 as 19xx
+  const local = d.setUTCHours(hour, minute, second, 0);
+  if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59)
+    return undefined;
+  const offset = m[8] ? (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) * 60_000 : 0;
+  if (m[8] && (Number(m[9]) > 23 || Number(m[10]) > 59)) return undefined;
+  const fraction = (m[7] ?? '').slice(0, 9).padEnd(9, '0');
+  return { ms: local - offset + Number(fraction.slice(0, 3)), nanos: Number(fraction.slice(3)) };
+}
+
 const isoMs = (t: number) => new Date(t).toISOString();
 function nginxTime(t: number): string {
   const d = new Date(t);
@@ -653,13 +674,12 @@ function instanceFor(pod: KubeObject, name: string, previous: boolean): Instance
 
 // ---- reading ---------------------------------------------------------------------------------------
 
-function sinceOf(opts: LogOptions, now: number): number {
-  if (opts.sinceSeconds !== undefined && opts.sinceSeconds > 0) return now - opts.sinceSeconds * 1000;
-  if (opts.sinceTime) {
-    const t = Date.parse(opts.sinceTime);
-    if (!Number.isNaN(t)) return t;
-  }
-  return -Infinity;
+/** The first moment whose lines are served (kubelet: lines at or after it), `nanos` below the ms. */
+function sinceOf(opts: LogOptions, now: number): { ms: number; nanos: number } {
+  if (opts.sinceSeconds !== undefined && opts.sinceSeconds > 0)
+    return { ms: now - opts.sinceSeconds * 1000, nanos: 0 };
+  const t = opts.sinceTime ? parseRfc3339(opts.sinceTime) : undefined;
+  return t ?? { ms: -Infinity, nanos: 0 };
 }
 
 function render(line: Line, timestamps: boolean | undefined): string {
@@ -676,9 +696,12 @@ function limitText(text: string, limit: number): string {
 }
 
 function initialLines(inst: Instance, opts: LogOptions, now: number): Line[] {
-  const from = Math.max(rotationStart(inst, now), sinceOf(opts, now));
+  const since = sinceOf(opts, now);
+  const from = Math.max(rotationStart(inst, now), since.ms);
   const tail = opts.tailLines !== undefined && opts.tailLines >= 0 ? opts.tailLines : Infinity;
-  return collect(inst, from, now, tail);
+  const lines = collect(inst, from, now, tail);
+  // Lines within the millisecond of a sub-millisecond sinceTime: only those at or after it.
+  return since.nanos > 0 ? lines.filter((l) => l.t > since.ms || l.nanos >= since.nanos) : lines;
 }
 
 /** The log as the API returns it: each line ends in "\n", the whole cut to limitBytes. */
@@ -740,8 +763,14 @@ export class LogFollower {
       return '';
     }
     const lines = initialLines(this.inst, this.opts, now);
-    // Nothing was selected (tailLines=0, or since excluded all): continue with what comes after now.
-    this.cursor = lines[lines.length - 1] ?? { t: now, nanos: 999_999, text: '' };
+    // Nothing was selected (tailLines=0, or since excluded all): continue with what comes after now,
+    // or after a sinceTime still to come (lines before it are never served, followed or not).
+    const since = sinceOf(this.opts, now);
+    this.cursor =
+      lines[lines.length - 1] ??
+      (since.ms > now
+        ? { t: since.ms, nanos: since.nanos - 1, text: '' }
+        : { t: now, nanos: 999_999, text: '' });
     return this.emit(lines, now);
   }
 

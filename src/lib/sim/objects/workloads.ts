@@ -51,10 +51,12 @@ export interface ReplicaSetInit extends MetaInit {
   template: Record<string, unknown>; // the Deployment's template this RS was made from
   replicas: number;
   revision: number;
+  /** The pod-template-hash; default: the hash of `template`. */
+  hash?: string;
 }
 
 export function replicaSet(r: ReplicaSetInit): NewObject {
-  const hash = templateHash(r.template);
+  const hash = r.hash ?? templateHash(r.template);
   const d = r.deployment;
   const labels = {
     ...((r.template.metadata as { labels?: Record<string, string> }).labels ?? {}),

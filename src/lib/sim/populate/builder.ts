@@ -7,7 +7,7 @@ import type { SimCluster } from '../cluster';
 import * as k from '../objects';
 import { Random } from '../random';
 import type { KubeObject, NewObject, ResourceType } from '../../kube/types';
-import { DAY, HOUR, POOLS, REGION, ROLES, SUBJECTS, ZONES } from './catalog';
+import { DAY, HOUR, NAMING_EPOCH, POOLS, REGION, ROLES, SUBJECTS, ZONES } from './catalog';
 import type { PopulateOptions } from './populate';
 
 /** A pod for `makePod`: what `podFromTemplate` takes from the owner, and how the pod should be placed and doing. */
@@ -82,6 +82,8 @@ export class WorldBuilder {
   private generatedNames = new Set<string>();
   private hasWorkers = false;
   readonly zoneOfNode = new Map<string, string>();
+  /** Deployment uid → name of its current ReplicaSet. */
+  private currentReplicaSets = new Map<string, string>();
 
   constructor(
     readonly cluster: SimCluster,
@@ -115,6 +117,14 @@ export class WorldBuilder {
       obj.metadata.name,
       fn
     )!;
+  }
+
+  /**
+   * `t` as of NAMING_EPOCH (the same distance before it as `t` is before now): the time to use for
+   * anything that is named or hashed, so that names do not change with the clock.
+   */
+  nameTime(t: number): number {
+    return NAMING_EPOCH + (t - this.now);
   }
 
   /** A time between `from` and `to` (clamped to now). */
@@ -385,7 +395,8 @@ export class WorldBuilder {
     labels: Record<string, string>;
     annotations?: Record<string, string>;
     replicas: number;
-    templateFor: (version: string) => Record<string, unknown>;
+    /** The pod template of a version; `now` is the time its time-derived values are relative to. */
+    templateFor: (version: string, now: number) => Record<string, unknown>;
     versions: string[]; // oldest first; the last is current
     created: number;
     states?: k.PodState[];
@@ -396,7 +407,7 @@ export class WorldBuilder {
     const templateFor = (version: string) => {
       let t = templates.get(version);
       if (!t) {
-        templates.set(version, (t = d.templateFor(version)));
+        templates.set(version, (t = d.templateFor(version, this.now)));
         // Revisions differ only in image tags and labels: one managedFields tree serves them all.
         const first = templates.values().next().value as { spec: object };
         k.sameSpecShape(first.spec, (t as { spec: object }).spec);
@@ -434,6 +445,9 @@ export class WorldBuilder {
         created: rolloutTimes[i],
         deployment: draft as KubeObject,
         template: templateFor(d.versions[i]),
+        // The hash of the template as of NAMING_EPOCH: a restartedAt annotation must not rename the
+        // ReplicaSet and its pods on every load (the controller finds it by template, not by hash).
+        hash: k.templateHash(d.templateFor(d.versions[i], NAMING_EPOCH)),
         replicas: isCurrent ? d.replicas : 0,
         revision: i + 1
       });
@@ -469,6 +483,7 @@ export class WorldBuilder {
       });
       const rsObj = this.create(rs, rolloutTimes[i]);
       if (!isCurrent) return;
+      this.currentReplicaSets.set(deployment.metadata.uid, rsObj.metadata.name);
       const rsOwner = k.ownerRef(rsObj);
       const tpl = rsObj.spec.template;
       const fields = k.podControllerFields(tpl, rsOwner, `${rsObj.metadata.name}-`);
@@ -549,6 +564,11 @@ export class WorldBuilder {
       k.withManagedFields(draft, 'endpointslice-controller.k8s.io', this.now - this.rand.int(0, 6 * HOUR));
       this.create(draft, created);
     }
+  }
+
+  /** The name of a populated Deployment's current ReplicaSet. */
+  replicaSetOf(deployment: KubeObject): string | undefined {
+    return this.currentReplicaSets.get(deployment.metadata.uid);
   }
 
   // ---- event sources ------------------------------------------------------------------------

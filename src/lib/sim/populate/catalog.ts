@@ -4,6 +4,14 @@ export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
 
+/**
+ * The moment names and hashes are computed as of. A world is built relative to the clock (its
+ * timestamps say "2 days ago"), but what ends up in a name or a hash (event names, CronJob Job
+ * names, the pod-template-hash of a template with a restartedAt annotation) is computed as if the
+ * world were built at this fixed time, so the same seed gives the same names on every page load.
+ */
+export const NAMING_EPOCH = Date.UTC(2026, 0, 1);
+
 export const REGION = 'eu-west-1';
 export const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 export const POOLS = [

@@ -58,11 +58,13 @@ function appDeployment(w: WorldBuilder, ns: string, replicas: number, appIndex: 
     cpu: rand.pick(['50m', '100m', '100m', '200m', '250m', '500m']),
     memory: rand.pick(['128Mi', '256Mi', '256Mi', '512Mi', '1Gi']),
     grpc: rand.chance(0.25),
-    restartedAt: rand.chance(0.2) ? k.isoTime(w.now - rand.int(1, 20) * DAY) : undefined,
     serviceAccount: name,
     registrySecret: true,
-    hardened: rand.chance(0.4)
+    hardened: false
   };
+  // `kubectl rollout restart` some days ago: templateFor stamps it relative to the time it is asked for.
+  const restartedAgo = rand.chance(0.2) ? rand.int(1, 20) * DAY : undefined;
+  shape.hardened = rand.chance(0.4); // drawn after restartedAgo, as always: the same seed keeps its world
   const labels = appLabels(name, ns, versions[versions.length - 1], worker ? 'worker' : 'server', ns);
   delete labels['app.kubernetes.io/version'];
   if (shape.withConfig) {
@@ -109,7 +111,11 @@ function appDeployment(w: WorldBuilder, ns: string, replicas: number, appIndex: 
     name,
     labels,
     replicas,
-    templateFor: (v) => appTemplate(shape, v),
+    templateFor: (v, now) =>
+      appTemplate(
+        { ...shape, restartedAt: restartedAgo === undefined ? undefined : k.isoTime(now - restartedAgo) },
+        v
+      ),
     versions,
     created,
     states

@@ -23,7 +23,8 @@ export function events(w: WorldBuilder, count: number) {
     const first = count > 1 ? last - rand.int(count, count * 60) * 1000 : last;
     w.create(
       k.event({
-        name: k.eventName(obj.metadata.name, first, rand),
+        // Named as of NAMING_EPOCH: the same seed names its Events alike on every load.
+        name: k.eventName(obj.metadata.name, w.nameTime(first), rand),
         involved: {
           apiVersion: obj.apiVersion,
           kind: obj.kind,
@@ -133,7 +134,7 @@ export function events(w: WorldBuilder, count: number) {
         ev(
           o,
           'ScalingReplicaSet',
-          `Scaled up replica set ${o.metadata.name}-${o.spec.template ? k.templateHash(o.spec.template) : ''} from 0 to ${o.spec.replicas}`,
+          `Scaled up replica set ${w.replicaSetOf(o) ?? o.metadata.name} from 0 to ${o.spec.replicas}`,
           'Normal',
           'deployment-controller'
         );

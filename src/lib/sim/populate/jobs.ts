@@ -3,7 +3,7 @@ import { labelJob, parseCron, previousCronTime } from '../controllers';
 import * as k from '../objects';
 import type { KubeObject, OwnerReference } from '../../kube/types';
 import type { WorldBuilder } from './builder';
-import { DAY, HOUR, MINUTE } from './catalog';
+import { DAY, HOUR, MINUTE, NAMING_EPOCH } from './catalog';
 import { simpleTemplate } from './templates';
 
 export function cronJobs(w: WorldBuilder, budget: number, namespaces: string[]): number {
@@ -57,7 +57,11 @@ export function cronJobs(w: WorldBuilder, budget: number, namespaces: string[]):
     k.withManagedFields(draft, 'kubectl-client-side-apply', created);
     const cj = w.create(draft, created);
     const history = Math.min(3, budget - used);
-    const lastRun = previousCronTime(parseCron(kind.schedule)!, w.now) ?? w.now;
+    const schedule = parseCron(kind.schedule)!;
+    const lastRun = previousCronTime(schedule, w.now) ?? w.now;
+    // A CronJob's Job is named after its scheduled minute: counted here from the run as of
+    // NAMING_EPOCH, so the names are the same on every load (the scheduled times follow the clock).
+    const lastNamed = previousCronTime(schedule, NAMING_EPOCH) ?? NAMING_EPOCH;
     let lastSuccess: string | undefined;
     for (let h = history - 1; h >= 0; h--) {
       const scheduled = lastRun - h * kind.every;
@@ -65,7 +69,7 @@ export function cronJobs(w: WorldBuilder, budget: number, namespaces: string[]):
       const failed = h === 1 && rand.chance(0.1);
       const ran = runJob(w, {
         namespace: ns,
-        name: `${name}-${Math.floor(scheduled / MINUTE)}`,
+        name: `${name}-${Math.floor((lastNamed - h * kind.every) / MINUTE)}`,
         template: cj.spec.jobTemplate.spec.template,
         owner: k.ownerRef(cj),
         created: scheduled,
