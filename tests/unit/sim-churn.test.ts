@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Churn, type ChurnOptions } from '../../src/lib/sim/churn';
 import { SimCluster } from '../../src/lib/sim/cluster';
-import { Controllers } from '../../src/lib/sim/controllers';
+import { Controllers, sameTemplateIgnoringHash } from '../../src/lib/sim/controllers';
 import * as k from '../../src/lib/sim/objects';
 import { populate } from '../../src/lib/sim/populate';
 
@@ -149,11 +149,10 @@ describe('Churn', () => {
     const deployments = cluster.objects(cluster.type('apps/v1', 'Deployment'));
     const rs = cluster.type('apps/v1', 'ReplicaSet');
     for (const d of deployments) {
-      const current = cluster.find(
-        rs,
-        d.metadata.namespace,
-        `${d.metadata.name}-${k.templateHash(d.spec.template)}`
-      );
+      const current = cluster
+        .objects(rs, d.metadata.namespace)
+        .filter((r) => r.metadata.ownerReferences?.[0]?.uid === d.metadata.uid)
+        .find((r) => sameTemplateIgnoringHash(r.spec.template, d.spec.template));
       expect(current?.spec.replicas, d.metadata.name).toBe(d.spec.replicas);
       expect(d.status.updatedReplicas ?? 0).toBe(current?.status.replicas ?? 0);
     }

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SimCluster } from '../../src/lib/sim/cluster';
-import { Controllers } from '../../src/lib/sim/controllers';
+import { Controllers, sameTemplateIgnoringHash } from '../../src/lib/sim/controllers';
 import * as k from '../../src/lib/sim/objects';
 import { populate } from '../../src/lib/sim/populate';
 import { authorize } from '../../src/lib/sim/rbac';
@@ -93,13 +93,18 @@ describe('populate', () => {
     }
   });
 
-  it('names ReplicaSets by the template hash of their Deployment revision', () => {
+  it('gives each Deployment a current ReplicaSet named by its pod-template-hash, at its revision', () => {
     const rsType = cluster.type('apps/v1', 'ReplicaSet');
     for (const d of cluster.objects(cluster.type('apps/v1', 'Deployment'))) {
-      const hash = k.templateHash(d.spec.template);
-      const current = cluster.find(rsType, d.metadata.namespace, `${d.metadata.name}-${hash}`);
+      const current = cluster
+        .objects(rsType, d.metadata.namespace)
+        .filter((rs) => rs.metadata.ownerReferences?.[0]?.uid === d.metadata.uid)
+        .find((rs) => sameTemplateIgnoringHash(rs.spec.template, d.spec.template));
       expect(current, d.metadata.name).toBeDefined();
-      expect(current!.metadata.labels?.['pod-template-hash']).toBe(hash);
+      const hash = current!.metadata.labels?.['pod-template-hash'];
+      expect(hash).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{6,10}$/);
+      expect(current!.metadata.name).toBe(`${d.metadata.name}-${hash}`);
+      expect(current!.spec.template.metadata.labels['pod-template-hash']).toBe(hash);
       expect(current!.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe(
         d.metadata.annotations?.['deployment.kubernetes.io/revision']
       );
