@@ -8,7 +8,7 @@ import {
   podMetrics,
   type PodMetrics
 } from '../../src/lib/sim/metrics';
-import { parseQuantity } from '../../src/lib/sim/quantity';
+import { quantityValue } from '../../src/lib/kube/quantity';
 
 const START = Date.parse('2026-11-26T10:00:00Z');
 const CPU = /^(0|\d+[num]?)$/;
@@ -85,12 +85,12 @@ function setup(seed = 7) {
 
 describe('quantities', () => {
   it('parses and formats like resource.Quantity', () => {
-    expect(parseQuantity('250m')).toBeCloseTo(0.25);
-    expect(parseQuantity('1.5Gi')).toBe(1.5 * 2 ** 30);
-    expect(parseQuantity('12345678n')).toBeCloseTo(0.012345678);
-    expect(parseQuantity('1e3')).toBe(1000);
-    expect(parseQuantity('2k')).toBe(2000);
-    expect(parseQuantity(undefined)).toBeUndefined();
+    expect(quantityValue('250m')).toBeCloseTo(0.25);
+    expect(quantityValue('1.5Gi')).toBe(1.5 * 2 ** 30);
+    expect(quantityValue('12345678n')).toBeCloseTo(0.012345678);
+    expect(quantityValue('1e3')).toBe(1000);
+    expect(quantityValue('2k')).toBe(2000);
+    expect(quantityValue(undefined)).toBeUndefined();
     expect(formatCpu(0.012345678)).toBe('12345678n');
     expect(formatCpu(0.25)).toBe('250m');
     expect(formatCpu(2)).toBe('2');
@@ -137,10 +137,10 @@ describe('pod metrics', () => {
     const mains = podMetrics(c, 'web', undefined, 'app=web').items.map((p) => p.containers[0].usage);
     expect(mains).toHaveLength(12);
     for (const u of mains) {
-      expect(parseQuantity(u.cpu)!).toBeLessThanOrEqual(0.5);
-      expect(parseQuantity(u.memory)!).toBeLessThanOrEqual(512 * 2 ** 20);
+      expect(quantityValue(u.cpu)!).toBeLessThanOrEqual(0.5);
+      expect(quantityValue(u.memory)!).toBeLessThanOrEqual(512 * 2 ** 20);
     }
-    const meanCpu = mains.reduce((s, u) => s + parseQuantity(u.cpu)!, 0) / mains.length;
+    const meanCpu = mains.reduce((s, u) => s + quantityValue(u.cpu)!, 0) / mains.length;
     expect(meanCpu).toBeGreaterThan(0.02);
     expect(meanCpu).toBeLessThan(0.4);
     // Some containers run hot, near their limits.
@@ -171,7 +171,7 @@ describe('pod metrics', () => {
     const series: number[] = [];
     for (let i = 0; i < 40; i++) {
       a.clock.t += 15_000;
-      series.push(parseQuantity(podMetrics(a.c, 'web', 'web-3').containers[0].usage.cpu)!);
+      series.push(quantityValue(podMetrics(a.c, 'web', 'web-3').containers[0].usage.cpu)!);
     }
     expect(new Set(series).size).toBeGreaterThan(30);
     for (let i = 1; i < series.length; i++) {
@@ -204,10 +204,10 @@ describe('node metrics', () => {
       const onNode = pods.filter(
         (p) => c.find(c.type('v1', 'Pod'), 'web', p.metadata.name)!.spec.nodeName === n.metadata.name
       );
-      const sumCpu = onNode.flatMap((p) => p.containers).reduce((s, x) => s + parseQuantity(x.usage.cpu)!, 0);
-      expect(parseQuantity(n.usage.cpu)!).toBeGreaterThan(sumCpu);
-      expect(parseQuantity(n.usage.cpu)!).toBeLessThanOrEqual(4);
-      expect(parseQuantity(n.usage.memory)!).toBeLessThanOrEqual(16 * 2 ** 30);
+      const sumCpu = onNode.flatMap((p) => p.containers).reduce((s, x) => s + quantityValue(x.usage.cpu)!, 0);
+      expect(quantityValue(n.usage.cpu)!).toBeGreaterThan(sumCpu);
+      expect(quantityValue(n.usage.cpu)!).toBeLessThanOrEqual(4);
+      expect(quantityValue(n.usage.memory)!).toBeLessThanOrEqual(16 * 2 ** 30);
     }
     expect(nodeMetrics(c, 'node-1').metadata.name).toBe('node-1');
     expect(() => nodeMetrics(c, 'node-3')).toThrow('nodemetrics.metrics.k8s.io "node-3" not found');

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LatestPerGroup } from '../../src/lib/view/latest';
 import type { Row, RowSink } from '../../src/lib/watch/row';
 import { testRow } from '../support/rows';
+import { applySinkOp, sinkOpArb, type ModelRows } from '../support/sink-ops';
 
 class MapSink implements RowSink {
   rows = new Map<string, Row>();
@@ -21,11 +22,6 @@ class MapSink implements RowSink {
   }
 }
 
-type Op =
-  | { type: 'upsert'; row: Row; source: string }
-  | { type: 'remove'; key: string }
-  | { type: 'replace'; source: string; rows: Row[] };
-
 const rowArb: fc.Arbitrary<Row> = fc
   .record({
     secret: fc.constantFrom('v1', 'v2', 'v3', 'v4'),
@@ -37,16 +33,7 @@ const rowArb: fc.Arbitrary<Row> = fc
   .map(({ secret, release, namespace, revision, status }) =>
     testRow(`${release}.${secret}`, { release, revision, status }, { namespace })
   );
-const sourceArb = fc.constantFrom('s1', 's2');
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ type: fc.constant('upsert' as const), row: rowArb, source: sourceArb }),
-  fc.record({ type: fc.constant('remove' as const), key: rowArb.map((r) => r.key) }),
-  fc.record({
-    type: fc.constant('replace' as const),
-    source: sourceArb,
-    rows: fc.uniqueArray(rowArb, { maxLength: 6, selector: (r) => r.key })
-  })
-);
+const opArb = sinkOpArb(rowArb, fc.uniqueArray(rowArb, { maxLength: 6, selector: (r) => r.key }));
 
 function model(rows: Map<string, Row>): Map<string, Row> {
   const best = new Map<string, Row>();
@@ -65,19 +52,9 @@ describe('LatestPerGroup', () => {
       fc.property(fc.array(opArb, { maxLength: 40 }), (ops) => {
         const sink = new MapSink();
         const latest = new LatestPerGroup({ group: ['namespace', 'release'], order: 'revision' }, sink);
-        const rows = new Map<string, { row: Row; source: string }>();
+        const rows: ModelRows = new Map();
         for (const op of ops) {
-          if (op.type === 'upsert') {
-            latest.upsert(op.row, op.source);
-            rows.set(op.row.key, { row: op.row, source: op.source });
-          } else if (op.type === 'remove') {
-            latest.remove(op.key);
-            rows.delete(op.key);
-          } else {
-            latest.replaceSource(op.source, op.rows);
-            for (const [k, v] of [...rows]) if (v.source === op.source) rows.delete(k);
-            for (const row of op.rows) rows.set(row.key, { row, source: op.source });
-          }
+          applySinkOp(latest, rows, op);
           const expected = model(new Map([...rows].map(([k, v]) => [k, v.row])));
           expect(new Map([...sink.rows].sort())).toEqual(new Map([...expected].sort()));
         }

@@ -7,11 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Tally, type TallyResult } from '../../src/lib/view/tally';
 import type { Row } from '../../src/lib/watch/row';
 import { testRow } from '../support/rows';
-
-type Op =
-  | { type: 'upsert'; row: Row; source: string }
-  | { type: 'remove'; key: string }
-  | { type: 'replace'; source: string; rows: Row[] };
+import { applySinkOp, sinkOpArb, type ModelRows } from '../support/sink-ops';
 
 const nameArb = fc.constantFrom('a', 'b', 'c', 'd', 'e');
 const rowArb: fc.Arbitrary<Row> = fc
@@ -22,18 +18,9 @@ const rowArb: fc.Arbitrary<Row> = fc
     restarts: fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constant(null))
   })
   .map(({ name, namespace, phase, restarts }) => testRow(name, { phase, restarts }, { namespace }));
-const sourceArb = fc.constantFrom('s1', 's2');
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ type: fc.constant('upsert' as const), row: rowArb, source: sourceArb }),
-  fc.record({ type: fc.constant('remove' as const), key: rowArb.map((r) => r.key) }),
-  fc.record({
-    type: fc.constant('replace' as const),
-    source: sourceArb,
-    rows: fc.array(rowArb, { maxLength: 6 })
-  })
-);
+const opArb = sinkOpArb(rowArb);
 
-function model(rows: Map<string, { row: Row; source: string }>, namespace: string | undefined): TallyResult {
+function model(rows: ModelRows, namespace: string | undefined): TallyResult {
   const groups: TallyResult['groups'] = {};
   let total = 0;
   for (const { row } of rows.values()) {
@@ -56,19 +43,9 @@ describe('Tally', () => {
           sums: ['restarts'],
           filter: ns ? { namespaces: [ns] } : {}
         });
-        const rows = new Map<string, { row: Row; source: string }>();
+        const rows: ModelRows = new Map();
         for (const op of ops) {
-          if (op.type === 'upsert') {
-            tally.upsert(op.row, op.source);
-            rows.set(op.row.key, { row: op.row, source: op.source });
-          } else if (op.type === 'remove') {
-            tally.remove(op.key);
-            rows.delete(op.key);
-          } else {
-            tally.replaceSource(op.source, op.rows);
-            for (const [k, v] of [...rows]) if (v.source === op.source) rows.delete(k);
-            for (const row of op.rows) rows.set(row.key, { row, source: op.source });
-          }
+          applySinkOp(tally, rows, op);
           expect(tally.result()).toEqual(model(rows, ns));
         }
       })

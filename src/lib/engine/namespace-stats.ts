@@ -6,6 +6,7 @@
  * other cell and a namespace event never costs a rescan.
  */
 import type { ResourceRef } from './informer';
+import { builtinResource } from '../kinds/catalog';
 import { Tally, type TallyResult, type TallySpec } from '../view/tally';
 import type { Cell, Row, RowSink } from '../watch/row';
 
@@ -18,32 +19,17 @@ export interface StatSource {
   sum?: string;
 }
 
-const core = (plural: string, kind: string): ResourceRef => ({
-  group: '',
-  version: 'v1',
-  plural,
-  kind,
-  namespaced: true
-});
-const apps = (group: string, plural: string, kind: string): ResourceRef => ({
-  group,
-  version: 'v1',
-  plural,
-  kind,
-  namespaced: true
-});
-
 /** The counts a namespace row gets; the catalog's Namespaces columns name these cells. */
 export const NAMESPACE_STATS: StatSource[] = [
-  { cell: 'pods', resource: core('pods', 'Pod'), spec: {} },
-  { cell: 'unhealthy', resource: core('pods', 'Pod'), spec: { sums: ['unhealthy'] }, sum: 'unhealthy' },
-  { cell: 'deployments', resource: apps('apps', 'deployments', 'Deployment'), spec: {} },
-  { cell: 'statefulsets', resource: apps('apps', 'statefulsets', 'StatefulSet'), spec: {} },
-  { cell: 'daemonsets', resource: apps('apps', 'daemonsets', 'DaemonSet'), spec: {} },
-  { cell: 'cronjobs', resource: apps('batch', 'cronjobs', 'CronJob'), spec: {} },
+  { cell: 'pods', resource: builtinResource('pods'), spec: {} },
+  { cell: 'unhealthy', resource: builtinResource('pods'), spec: { sums: ['unhealthy'] }, sum: 'unhealthy' },
+  { cell: 'deployments', resource: builtinResource('deployments.apps'), spec: {} },
+  { cell: 'statefulsets', resource: builtinResource('statefulsets.apps'), spec: {} },
+  { cell: 'daemonsets', resource: builtinResource('daemonsets.apps'), spec: {} },
+  { cell: 'cronjobs', resource: builtinResource('cronjobs.batch'), spec: {} },
   {
     cell: 'warnings',
-    resource: core('events', 'Event'),
+    resource: builtinResource('events'),
     spec: { filter: { fields: [{ column: 'type', op: '=', value: 'Warning' }] } }
   }
 ];

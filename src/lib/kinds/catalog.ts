@@ -46,6 +46,13 @@ export function kindById(id: string): KindDef | undefined {
   return byId.get(id);
 }
 
+/** The resource of a kind the code names by id and the catalog is known to hold; throws on a typo. */
+export function builtinResource(id: string): ResourceRef {
+  const def = byId.get(id);
+  if (!def) throw new Error(`The kind catalog has no kind "${id}"`);
+  return def.resource;
+}
+
 /** The kind of objects with this API group ('' for core) and kind. */
 export function kindOf(group: string, kind: string): KindDef | undefined {
   return byGroupKind.get(`${group}/${kind}`);

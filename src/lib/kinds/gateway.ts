@@ -49,6 +49,10 @@ const ROUTE_COLUMNS = [
   col('accepted', 'Accepted', 'status')
 ];
 
+/** The route kinds differ only in what they route: they share their columns and cells. */
+const route = (version: string, plural: string, kindName: string): KindDef =>
+  kind('Network', GATEWAY_GROUP, version, plural, kindName, `${kindName}s`, true, ROUTE_COLUMNS, routeCells);
+
 export const GATEWAY_KINDS: KindDef[] = [
   kind(
     'Network',
@@ -94,39 +98,9 @@ export const GATEWAY_KINDS: KindDef[] = [
       programmed: conditionStatus(g.status?.conditions, 'Programmed')
     })
   ),
-  kind(
-    'Network',
-    GATEWAY_GROUP,
-    'v1',
-    'httproutes',
-    'HTTPRoute',
-    'HTTPRoutes',
-    true,
-    ROUTE_COLUMNS,
-    routeCells
-  ),
-  kind(
-    'Network',
-    GATEWAY_GROUP,
-    'v1',
-    'grpcroutes',
-    'GRPCRoute',
-    'GRPCRoutes',
-    true,
-    ROUTE_COLUMNS,
-    routeCells
-  ),
-  kind(
-    'Network',
-    GATEWAY_GROUP,
-    'v1alpha2',
-    'tlsroutes',
-    'TLSRoute',
-    'TLSRoutes',
-    true,
-    ROUTE_COLUMNS,
-    routeCells
-  ),
+  route('v1', 'httproutes', 'HTTPRoute'),
+  route('v1', 'grpcroutes', 'GRPCRoute'),
+  route('v1alpha2', 'tlsroutes', 'TLSRoute'),
   kind(
     'Network',
     GATEWAY_GROUP,

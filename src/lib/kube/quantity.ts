@@ -1,4 +1,8 @@
-/** resource.Quantity strings ("250m", "1.5Gi", "1e3") as numbers, for comparing used to hard. */
+/**
+ * resource.Quantity strings ("250m", "1.5Gi", "12345678n", "1e3") as numbers: the one parser behind
+ * quota usage in the catalog and, in the simulator, pod QoS and the metrics API. Formatting stays with
+ * each caller, since they print different canonical forms (millicores in specs, nanocores in metrics).
+ */
 
 const SUFFIXES: Record<string, number> = {
   n: 1e-9,
@@ -18,13 +22,14 @@ const SUFFIXES: Record<string, number> = {
   Ei: 2 ** 60
 };
 
-const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+/** A number, then either a decimal exponent or a suffix (the apiserver accepts no mix of the two). */
+const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei))?$/;
 
-/** The value of a quantity in base units (cores, bytes, counts); undefined if it is not one. */
+/** The value of a quantity in base units (cores, bytes, counts); undefined if absent or not one. */
 export function quantityValue(q: string | number | undefined | null): number | undefined {
   if (q === undefined || q === null) return undefined;
   if (typeof q === 'number') return q;
   const m = QUANTITY.exec(q.trim());
   if (!m) return undefined;
-  return Number(m[1]) * (m[2] ? SUFFIXES[m[2]] : 1);
+  return Number(m[1] + (m[2] ?? '')) * (m[3] ? SUFFIXES[m[3]] : 1);
 }

@@ -3,34 +3,26 @@
  * the containers to choose from, and a workload's pods as a label selector.
  */
 import type { ResourceRef } from '../engine/informer';
+import { builtinResource } from '../kinds/catalog';
 import type { KubeObject } from '../kube/types';
 
-const core = (plural: string, kind: string): ResourceRef => ({
-  group: '',
-  version: 'v1',
-  plural,
-  kind,
-  namespaced: true
-});
-const group = (g: string, plural: string, kind: string): ResourceRef => ({
-  group: g,
-  version: 'v1',
-  plural,
-  kind,
-  namespaced: true
-});
-
-export const PODS = core('pods', 'Pod');
+export const PODS = builtinResource('pods');
 
 /** Kind ids (as in URLs) that have logs: a pod's own, or its pods' for a workload. */
 export const LOG_KINDS: Record<string, ResourceRef> = {
   pods: PODS,
-  'deployments.apps': group('apps', 'deployments', 'Deployment'),
-  'statefulsets.apps': group('apps', 'statefulsets', 'StatefulSet'),
-  'daemonsets.apps': group('apps', 'daemonsets', 'DaemonSet'),
-  'replicasets.apps': group('apps', 'replicasets', 'ReplicaSet'),
-  'jobs.batch': group('batch', 'jobs', 'Job'),
-  replicationcontrollers: core('replicationcontrollers', 'ReplicationController')
+  'deployments.apps': builtinResource('deployments.apps'),
+  'statefulsets.apps': builtinResource('statefulsets.apps'),
+  'daemonsets.apps': builtinResource('daemonsets.apps'),
+  'replicasets.apps': builtinResource('replicasets.apps'),
+  'jobs.batch': builtinResource('jobs.batch'),
+  replicationcontrollers: {
+    group: '',
+    version: 'v1',
+    plural: 'replicationcontrollers',
+    kind: 'ReplicationController',
+    namespaced: true
+  }
 };
 
 /** At most this many pods of a workload are followed at once. */

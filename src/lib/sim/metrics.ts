@@ -6,7 +6,7 @@
  * running pods, and only Ready nodes, have metrics.
  */
 import type { SimCluster } from './cluster';
-import { parseQuantity } from './quantity';
+import { quantityValue } from '../kube/quantity';
 import { hashOf } from './random';
 import { parseLabelSelector } from './selectors';
 import { ApiError, type KubeObject } from '../kube/types';
@@ -110,10 +110,10 @@ export function containerUsage(
   const seed = `${podUid}/${container.name}`;
   const req = container.resources?.requests ?? {};
   const lim = container.resources?.limits ?? {};
-  const cpuReq = parseQuantity(req.cpu);
-  const cpuLim = parseQuantity(lim.cpu);
-  const memReq = parseQuantity(req.memory);
-  const memLim = parseQuantity(lim.memory);
+  const cpuReq = quantityValue(req.cpu);
+  const cpuLim = quantityValue(lim.cpu);
+  const memReq = quantityValue(req.memory);
+  const memLim = quantityValue(lim.memory);
   const hot = unit(seed, 'hot') < 0.12 && (cpuLim ?? cpuReq ?? memLim) !== undefined;
 
   let cpuBase: number;
@@ -205,8 +205,8 @@ function nodeMetricsOf(node: KubeObject, pods: KubeObject[], now: number): NodeM
       memory += u.memory;
     }
   }
-  const capCpu = parseQuantity(node.status?.capacity?.cpu);
-  const capMem = parseQuantity(node.status?.capacity?.memory);
+  const capCpu = quantityValue(node.status?.capacity?.cpu);
+  const capMem = quantityValue(node.status?.capacity?.memory);
   if (capCpu !== undefined) cpu = Math.min(cpu, capCpu * 0.97);
   if (capMem !== undefined) memory = Math.min(memory, capMem * 0.97);
   const labels = node.metadata.labels;

@@ -1,5 +1,6 @@
 /** cert-manager's Certificate CRD and Certificates. */
 import type { NewObject } from '../../kube/types';
+import { establishedCrdStatus } from './crd';
 import { isoTime } from './format';
 import { meta, type MetaInit } from './meta';
 
@@ -126,26 +127,7 @@ export function certificateCrd(created: number): NewObject {
         }
       ]
     },
-    status: {
-      acceptedNames: certificateNames(),
-      conditions: [
-        {
-          lastTransitionTime: isoTime(created),
-          message: 'no conflicts found',
-          reason: 'NoConflicts',
-          status: 'True',
-          type: 'NamesAccepted'
-        },
-        {
-          lastTransitionTime: isoTime(created),
-          message: 'the initial names have been accepted',
-          reason: 'InitialNamesAccepted',
-          status: 'True',
-          type: 'Established'
-        }
-      ],
-      storedVersions: ['v1']
-    }
+    status: establishedCrdStatus(certificateNames(), ['v1'], created)
   };
 }
 

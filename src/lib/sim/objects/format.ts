@@ -2,7 +2,7 @@
  * Formats and encodings the object factories share: apiserver timestamps, the hashes behind
  * generated names and digests, base64, resource quantities, addresses and image references.
  */
-import { parseQuantity as quantityValue } from '../quantity';
+import { quantityValue } from '../../kube/quantity';
 
 export const KUBE_VERSION = 'v1.32.3';
 export const CONTAINER_RUNTIME = 'containerd://1.7.24';

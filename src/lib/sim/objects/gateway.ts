@@ -3,6 +3,7 @@
  * v1.2 shapes, printer columns included; TLSRoute from the experimental channel) and their objects.
  */
 import type { NewObject } from '../../kube/types';
+import { establishedCrdStatus } from './crd';
 import { isoTime } from './format';
 import { meta, type MetaInit } from './meta';
 
@@ -147,26 +148,7 @@ export function gatewayCrd(c: GatewayCrdInit, created: number): NewObject {
         subresources: { status: {} }
       }))
     },
-    status: {
-      acceptedNames: names(c),
-      conditions: [
-        {
-          lastTransitionTime: isoTime(created),
-          message: 'no conflicts found',
-          reason: 'NoConflicts',
-          status: 'True',
-          type: 'NamesAccepted'
-        },
-        {
-          lastTransitionTime: isoTime(created),
-          message: 'the initial names have been accepted',
-          reason: 'InitialNamesAccepted',
-          status: 'True',
-          type: 'Established'
-        }
-      ],
-      storedVersions: [c.versions[0]]
-    }
+    status: establishedCrdStatus(names(c), [c.versions[0]], created)
   };
 }
 
