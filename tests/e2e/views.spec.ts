@@ -43,7 +43,13 @@ test.describe('through kubectl proxy', () => {
   test('one kind of each family shows exactly what the cluster holds', async ({ page, cluster }) => {
     test.setTimeout(120_000);
     const errors = collectErrors(page);
+    // A cluster without the Gateway API (its CRD removed): the navigation offers no Gateways.
+    const crds = cluster.world.cluster.type('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
+    cluster.world.cluster.delete(crds, undefined, 'gateways.gateway.networking.k8s.io');
     await page.goto(`${cluster.url}/#/`);
+    const nav = page.getByRole('navigation', { name: 'Views' });
+    await expect(nav.getByRole('link', { name: 'HTTPRoutes' })).toBeVisible();
+    await expect(nav.getByRole('link', { name: 'Gateways', exact: true })).toHaveCount(0);
     await expect(page.getByTestId('cluster-overview')).toBeVisible();
     await expect(page.getByTestId('demo-banner')).toHaveCount(0);
     const families: [string, string, string][] = [

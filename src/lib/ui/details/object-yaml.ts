@@ -16,9 +16,10 @@ export interface YamlOptions {
 
 function masked(values: unknown, revealed: (key: string) => boolean): unknown {
   if (!values || typeof values !== 'object') return values;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) out[key] = revealed(key) ? value : MASK;
-  return out;
+  // fromEntries defines own properties: a Secret key `__proto__` (valid in Kubernetes) stays a key.
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [key, revealed(key) ? value : MASK])
+  );
 }
 
 export function isSecret(obj: Pick<KubeObject, 'kind' | 'apiVersion'>): boolean {
