@@ -373,24 +373,6 @@ test('Events: "Warnings only" keeps the Warning events, in the URL', async ({ pa
   expect(errors).toEqual([]);
 });
 
-test('ages tick on screen without any change to the rows', async ({ page }) => {
-  const errors = collectErrors(page);
-  // Newest first: the demo's fresh events are seconds old (and their creation time never changes).
-  await page.goto('./#/k/events?sort=-creationTimestamp');
-  await waitForLive(page);
-  const young = page
-    .locator('tr[data-key] td[data-column="creationTimestamp"]')
-    .filter({ hasText: /^\d+s$/ })
-    .first();
-  await expect(young).toBeVisible({ timeout: 30_000 });
-  const key = await young.locator('xpath=..').getAttribute('data-key');
-  const cell = page.locator(`tr[data-key="${key}"] td[data-column="creationTimestamp"]`);
-  const seconds = async () => Number(/^(\d+)s$/.exec((await cell.textContent()) ?? '')?.[1] ?? NaN);
-  const first = await seconds();
-  await expect.poll(seconds, { message: `${key} ages` }).toBeGreaterThanOrEqual(first + 2);
-  expect(errors).toEqual([]);
-});
-
 test('a custom resource kind gets a table with its printer columns; an unknown kind says so', async ({
   page
 }) => {

@@ -79,3 +79,24 @@ test.describe('through kubectl proxy', () => {
     expect(errors).toEqual([]);
   });
 });
+
+test('ages tick on screen without any change to the row', async ({ page, cluster }) => {
+  const errors = collectErrors(page);
+  await page.goto(`${cluster.url}/#/k/configmaps?q=fresh-config`);
+  await expect(page.locator('[data-testid=stream-state][data-state=live]').first()).toBeVisible();
+  // A new object, never changed afterwards: only the clock moves its age.
+  cluster.world.cluster.create(cluster.world.cluster.type('v1', 'ConfigMap'), 'default', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'fresh-config' },
+    data: { a: 'b' }
+  });
+  const cell = page.locator(
+    'tr[data-key="cluster/default/fresh-config"] td[data-column="creationTimestamp"]'
+  );
+  await expect(cell).toHaveText(/^\d+s$/);
+  const seconds = async () => Number(/^(\d+)s$/.exec((await cell.textContent()) ?? '')?.[1] ?? NaN);
+  const first = await seconds();
+  await expect.poll(seconds, { message: 'the age ticks' }).toBeGreaterThanOrEqual(first + 2);
+  expect(errors).toEqual([]);
+});
