@@ -8,7 +8,14 @@ import * as Comlink from 'comlink';
 import type { EngineApi } from '../../workers/engine.worker';
 import type { WindowDiff } from '../view/types';
 import type { Row } from '../watch/row';
-import type { EngineInfo, EngineTelemetry, TallyViewSpec, ViewSpec, ViewUpdate } from './engine';
+import type {
+  ClusterVersion,
+  EngineInfo,
+  EngineTelemetry,
+  TallyViewSpec,
+  ViewSpec,
+  ViewUpdate
+} from './engine';
 import type { TallyResult } from '../view/tally';
 import type { ObjectRef, ObjectUpdate } from './object-watch';
 import type { LogSpec, LogUpdate } from '../logs/types';
@@ -33,7 +40,7 @@ export interface EngineClient {
   openLogs(spec: LogSpec, post: (update: LogUpdate) => void): () => void;
   /** A live aggregate; returns the close function. */
   openTally(spec: TallyViewSpec, post: (result: TallyResult) => void): () => void;
-  clusterVersion(cluster: string): Promise<{ gitVersion?: string; platform?: string; error?: string }>;
+  clusterVersion(cluster: string): Promise<ClusterVersion>;
   /** Every resource the clusters (or one cluster) serve, found by discovery (cached in the engine). */
   resources(cluster?: string): Promise<DiscoveredResource[]>;
   /** Discovery per cluster, with its errors; `refresh` asks the servers again now. */

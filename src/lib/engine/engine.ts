@@ -4,24 +4,32 @@
  * posted, coalesced, to the page. Plain TypeScript with no Svelte: it runs in the engine's
  * SharedWorker (or dedicated Worker), and in Node for tests and benchmarks.
  */
-import type { CacheStats, SnapshotCache } from '../cache/snapshot-cache';
-import type { KubeObject } from '../kube/types';
 import { ViewScheduler } from '../view/scheduler';
-import type { ViewFilter, ViewSort, ViewWindow, WindowDiff } from '../view/types';
+import type { WindowDiff } from '../view/types';
 import { View } from '../view/view';
-import { LatestPerGroup, type LatestSpec } from '../view/latest';
-import { Tally, type TallyResult, type TallySpec } from '../view/tally';
-import type { OriginBudget } from './budget';
-import type { Clock } from '../watch/backoff';
-import { ServerCapabilities, type ReflectorOptions } from '../watch/reflector';
+import { LatestPerGroup } from '../view/latest';
+import { Tally, type TallyResult } from '../view/tally';
+import { ServerCapabilities } from '../watch/reflector';
 import type { Row, RowSink } from '../watch/row';
-import { httpTransport, simTransport, type Transport } from '../watch/transport';
+import { httpTransport, simTransport } from '../watch/transport';
+import type {
+  DemoCluster,
+  EngineInfo,
+  EngineOptions,
+  EngineTelemetry,
+  StartOptions,
+  TallyViewSpec,
+  ViewSpec,
+  ViewUpdate
+} from './api';
 import {
-  WebSocketUnavailableError,
-  webSocketWatchTransport,
-  type WebSocketFactory
-} from '../watch/websocket';
-import type { Informer, InformerTelemetry, ResourceRef } from './informer';
+  clusterVersion,
+  httpConnection,
+  isKubernetesApi,
+  PROXY_CLUSTER_NAME,
+  type ClusterVersion
+} from './cluster-connection';
+import type { Informer } from './informer';
 import { ObjectWatch, type ObjectRef, type ObjectUpdate } from './object-watch';
 import { NAMESPACE_STATS, NamespaceStats } from './namespace-stats';
 import { InformerRegistry, type ClusterConnection } from './registry';
@@ -36,110 +44,10 @@ import {
 } from './discovery';
 import { search as searchRows, type SearchKind, type SearchResult } from './search';
 
-/** A simulated cluster as demo mode gets it (the shape `createDemoClusters` returns). */
-export interface DemoCluster {
-  name: string;
-  handler: (request: Request) => Promise<Response>;
-  stop(): void;
-}
-
-export interface EngineOptions {
-  /** Builds the simulated clusters of demo mode; called only when no real API answers. */
-  demoClusters: () => DemoCluster[];
-  cache?: SnapshotCache;
-  /** Opens WebSockets for watches (the browser's WebSocket); without it watches use chunked HTTP. */
-  webSocket?: WebSocketFactory;
-  clock?: Clock;
-  /** How long an informer nobody uses keeps watching. Default 30 s. */
-  lingerMs?: number;
-  /** All tabs hidden this long closes every watch (rows and resourceVersions stay). Default 5 min. */
-  hiddenCloseMs?: number;
-  /** Extra Reflector options (tests shorten timeouts). */
-  reflector?: Partial<ReflectorOptions<Row>>;
-  /** How often an informer without a connection slot gets a turn to catch up. Default 3 s. */
-  catchUpEveryMs?: number;
-  /** Coalescing interval of view diffs. Default 100 ms (adaptive up to 500 ms). */
-  viewIntervalMs?: number;
-  /** Failures the engine recovers from by itself (the reflectors retry). */
-  onError?: (error: unknown) => void;
-}
-
-export interface StartOptions {
-  /**
-   * Where a real Kubernetes API would be, e.g. `http://127.0.0.1:8001/k8s/` when the app is served
-   * by `kubectl proxy --www=build --www-prefix=/ --api-prefix=/k8s/`. Demo mode when absent or
-   * when nothing there answers like a Kubernetes API.
-   */
-  apiBaseUrl?: string;
-}
-
-export interface EngineInfo {
-  mode: 'cluster' | 'demo';
-  clusters: string[];
-}
-
-/** What a page asks for: a resource in some clusters and namespaces, filtered, sorted, windowed. */
-export interface ViewSpec {
-  resource: ResourceRef;
-  /** Clusters to show; default all. */
-  clusters?: string[];
-  /** Namespaces to show; default all. One namespace uses a namespaced watch unless an all-namespaces one runs. */
-  namespaces?: string[];
-  labelSelector?: string;
-  filter?: ViewFilter;
-  sort?: ViewSort;
-  window?: ViewWindow;
-  /** On screen (wins connection slots); default true. */
-  visible?: boolean;
-  /** Only the newest row of each group (e.g. a Helm release's current revision). */
-  latest?: LatestSpec;
-}
-
-/** A live aggregate: counts per `groupBy` value and sums, over one resource in some clusters and namespaces. */
-export interface TallyViewSpec extends TallySpec {
-  resource: ResourceRef;
-  clusters?: string[];
-  namespaces?: string[];
-  labelSelector?: string;
-}
-
-export interface ViewUpdate {
-  filter?: ViewFilter;
-  sort?: ViewSort;
-  window?: ViewWindow;
-  visible?: boolean;
-}
-
-/** Everything the diagnostics page shows. Plain data. */
-export interface EngineTelemetry {
-  at: number;
-  mode: EngineInfo['mode'] | 'starting';
-  streams: (InformerTelemetry & { eventsPerSecond: number })[];
-  budget: OriginBudget[];
-  cache: CacheStats | undefined;
-  views: number;
-  suspended: boolean;
-}
-
-/** The name rows carry for the one cluster behind `kubectl proxy` (the proxy does not tell its context). */
-export const PROXY_CLUSTER_NAME = 'cluster';
-
-const PROBE_TIMEOUT_MS = 3000;
-
-/** Whether `transport` reaches a Kubernetes API: `GET /api` answers an APIVersions object. */
-export async function isKubernetesApi(transport: Transport): Promise<boolean> {
-  try {
-    const response = await transport.fetch('/api', {
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS)
-    });
-    if (!response.ok) return false;
-    const body = (await response.json()) as Partial<KubeObject>;
-    return body.kind === 'APIVersions';
-  } catch {
-    return false;
-  }
-}
+// The public shapes live in api.ts and the cluster connection in cluster-connection.ts; callers
+// import them from here.
+export type * from './api';
+export { isKubernetesApi, PROXY_CLUSTER_NAME, type ClusterVersion } from './cluster-connection';
 
 interface Attached {
   informer: Informer;
@@ -254,24 +162,11 @@ export class Engine {
   }
 
   /** The cluster's `/version` (gitVersion, platform), or an error message when it does not answer. */
-  async clusterVersion(cluster: string): Promise<{ gitVersion?: string; platform?: string; error?: string }> {
+  async clusterVersion(cluster: string): Promise<ClusterVersion> {
     await this.start();
     const connection = this.clusters.get(cluster);
     if (!connection) return { error: `unknown cluster "${cluster}"` };
-    try {
-      const response = await connection.transport('chunked').fetch('/version', {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS)
-      });
-      if (!response.ok) return { error: `HTTP ${response.status} from /version` };
-      const body = (await response.json()) as { gitVersion?: unknown; platform?: unknown };
-      return {
-        gitVersion: typeof body.gitVersion === 'string' ? body.gitVersion : undefined,
-        platform: typeof body.platform === 'string' ? body.platform : undefined
-      };
-    } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
-    }
+    return clusterVersion(connection);
   }
 
   closeTally(id: number): void {
@@ -507,7 +402,10 @@ export class Engine {
 
   private async connect({ apiBaseUrl }: StartOptions): Promise<EngineInfo> {
     if (apiBaseUrl && (await isKubernetesApi(httpTransport(apiBaseUrl)))) {
-      this.clusters.set(PROXY_CLUSTER_NAME, this.httpConnection(apiBaseUrl));
+      this.clusters.set(
+        PROXY_CLUSTER_NAME,
+        httpConnection(apiBaseUrl, this.options.webSocket, () => this.registry)
+      );
     } else {
       this.demo = this.options.demoClusters();
       for (const d of this.demo) {
@@ -531,29 +429,5 @@ export class Engine {
       if (c.origin && !this.options.webSocket) this.registry.budget.setWebSocketSupport(c.origin, 'fails');
     }
     return { mode: this.demo.length ? 'demo' : 'cluster', clusters: [...this.clusters.keys()] };
-  }
-
-  private httpConnection(apiBaseUrl: string): ClusterConnection {
-    const origin = new URL(apiBaseUrl).origin;
-    const http = httpTransport(apiBaseUrl);
-    const open = this.options.webSocket;
-    if (!open) return { origin, transport: () => http };
-    const ws = webSocketWatchTransport(apiBaseUrl, http, open);
-    const watchOverWebSocket: Transport = {
-      fetch: async (path, init) => {
-        try {
-          const response = await ws.fetch(path, init);
-          if (this.registry?.budget.webSocketSupport(origin) === 'unknown') {
-            this.registry.budget.setWebSocketSupport(origin, 'works');
-          }
-          return response;
-        } catch (e) {
-          // The proxy in front does not pass upgrades: from now on this origin watches over HTTP.
-          if (e instanceof WebSocketUnavailableError) this.registry?.webSocketRefused(origin);
-          throw e;
-        }
-      }
-    };
-    return { origin, transport: (kind) => (kind === 'websocket' ? watchOverWebSocket : http) };
   }
 }
