@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/support/chromium';
 
 /** `vite preview` of the build made by `npm run build` (the test script builds first). */
 export const PREVIEW_PORT = 4318;
@@ -17,19 +18,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PREVIEW_PORT}`,
     trace: 'retain-on-failure',
-    launchOptions: {
-      // Debian's chromium package: Playwright cannot download its own browser here.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync'
-      ]
-    }
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }
   },
   webServer: {
     command: `npx vite preview --host 127.0.0.1 --port ${PREVIEW_PORT} --strictPort`,

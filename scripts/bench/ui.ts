@@ -23,6 +23,7 @@
 import { execSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/support/chromium';
 import { fmt, median, quantile, table } from './harness';
 import { makeWwwDir, startProxiedSim, type ProxiedSim } from './ui/cluster';
 import { machineLine, waitForQuiet } from './ui/machine';
@@ -53,17 +54,8 @@ const RATE = Number(args.rate);
 const LONG_MS = 50;
 /** --quiet: the share of the machine other processes may use before and during a run. */
 const QUIET = 0.25;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The e2e tests' flags (playwright.config.ts): no GPU here, no background traffic.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync'
-];
+// The e2e tests' browser and flags (tests/support/chromium.ts).
+const CHROMIUM = CHROMIUM_PATH;
 
 const log = (...parts: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...parts);
 const ms = (n: number) => `${fmt(n, n < 100 ? 1 : 0)} ms`;
