@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import { SnapshotCache } from '$lib/cache/snapshot-cache';
 import {
   Engine,
+  type ClusterConfig,
   type EngineInfo,
   type EngineTelemetry,
   type StartOptions,
@@ -15,7 +16,7 @@ import {
   type ViewSpec,
   type ViewUpdate
 } from '$lib/engine/engine';
-import { createDemoClusters } from '$lib/sim/demo';
+import { createDemoClusters, DEMO_CLUSTERS, demoPreset } from '$lib/sim/demo';
 import type { ClusterDiscovery, DiscoveredResource } from '$lib/engine/discovery';
 import type { SearchResult } from '$lib/engine/search';
 import type { ObjectRef, ObjectUpdate } from '$lib/engine/object-watch';
@@ -27,6 +28,8 @@ import type { Row } from '$lib/watch/row';
 
 const engine = new Engine({
   demoClusters: () => createDemoClusters(),
+  demoCluster: (name) => createDemoClusters([demoPreset(name)])[0],
+  demoNames: DEMO_CLUSTERS.map((c) => c.name),
   cache: new SnapshotCache(),
   webSocket:
     typeof WebSocket === 'undefined' ? undefined : (url) => new WebSocket(url) as unknown as WebSocketLike,
@@ -100,6 +103,14 @@ const api = {
 
   clusterVersion(cluster: string) {
     return engine.clusterVersion(cluster);
+  },
+
+  clusterStatus() {
+    return engine.clusterStatus();
+  },
+
+  configure(clusters: ClusterConfig[]): Promise<EngineInfo> {
+    return engine.configure(clusters);
   },
 
   resources(cluster?: string): Promise<DiscoveredResource[]> {

@@ -73,7 +73,7 @@ describe('Engine', () => {
     ]);
     const engine = new Engine({ demoClusters: () => demo, viewIntervalMs: 20 });
     cleanup.push(() => engine.stop());
-    expect(await engine.start({ apiBaseUrl: 'http://127.0.0.1:9/k8s/' })).toEqual({
+    expect(await engine.start({ apiBaseUrl: 'http://127.0.0.1:9/k8s/' })).toMatchObject({
       mode: 'demo',
       clusters: ['small', 'quiet']
     });

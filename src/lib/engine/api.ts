@@ -23,6 +23,18 @@ export interface DemoCluster {
 export interface EngineOptions {
   /** Builds the simulated clusters of demo mode; called only when no real API answers. */
   demoClusters: () => DemoCluster[];
+  /** Builds one simulated cluster for a configured `demo: true` entry (presets by name). */
+  demoCluster?: (name: string) => DemoCluster;
+  /** The names demo mode shows without configuration (saves building `demoClusters` to learn them). */
+  demoNames?: string[];
+  /** What relative cluster URLs resolve against (the page's URL); needed for relative `url`s. */
+  baseUrl?: string;
+  /** Between `/version` probes of a reachable cluster. Default 10 s. */
+  healthEveryMs?: number;
+  /** Between probes of an unreachable cluster. Default 3 s. */
+  healthRetryMs?: number;
+  /** Probe health with no tab shown (Node tests and benchmarks have no tabs). */
+  probeWhileHidden?: boolean;
   cache?: SnapshotCache;
   /** Opens WebSockets for watches (the browser's WebSocket); without it watches use chunked HTTP. */
   webSocket?: WebSocketFactory;
@@ -41,18 +53,66 @@ export interface EngineOptions {
   onError?: (error: unknown) => void;
 }
 
+/** One cluster the engine shows. */
+export interface ClusterConfig {
+  /** Unique; what rows carry as `cluster` and URLs use. */
+  name: string;
+  /**
+   * The API's base URL, absolute (`http://127.0.0.1:8001/`) or relative to the page
+   * (`k8s/`, `clusters/prod/`): requests go to `<url>api`, `<url>apis/...`.
+   */
+  url?: string;
+  /** A simulated cluster inside the browser (demo mode) instead of `url`. */
+  demo?: boolean;
+  /** A CSS colour that marks the cluster's rows and badges; a palette colour when absent. */
+  color?: string;
+}
+
 export interface StartOptions {
   /**
    * Where a real Kubernetes API would be, e.g. `http://127.0.0.1:8001/k8s/` when the app is served
-   * by `kubectl proxy --www=build --www-prefix=/ --api-prefix=/k8s/`. Demo mode when absent or
-   * when nothing there answers like a Kubernetes API.
+   * by `kubectl proxy --www=build --www-prefix=/ --api-prefix=/k8s/`. Used only without `clusters`:
+   * demo mode when nothing there answers like a Kubernetes API.
    */
   apiBaseUrl?: string;
+  /** The clusters to show (config.json, settings, URL). When given, nothing is probed. */
+  clusters?: ClusterConfig[];
+  /** How long a SelfSubjectAccessReview answer is trusted. Default 2 min. */
+  permissionTtlMs?: number;
+  /** How often metrics.k8s.io is polled for views on screen. Default 10 s. */
+  metricsIntervalMs?: number;
+}
+
+/** A cluster as the engine runs it: its configuration with the colour and origin resolved. */
+export interface ClusterInfo {
+  name: string;
+  /** Absolute API base URL; undefined for a demo cluster. */
+  url: string | undefined;
+  demo: boolean;
+  color: string;
+  /** Connection-budget key (scheme+host+port); clusters behind one origin share its connections. */
+  origin: string | undefined;
 }
 
 export interface EngineInfo {
-  mode: 'cluster' | 'demo';
+  mode: 'cluster' | 'demo' | 'mixed';
   clusters: string[];
+  details: ClusterInfo[];
+}
+
+/** What the engine last learnt of a cluster's API: `/version`, probed every few seconds while a tab shows. */
+export interface ClusterHealth {
+  cluster: string;
+  /** undefined until the first probe answers. */
+  reachable: boolean | undefined;
+  gitVersion?: string;
+  platform?: string;
+  /** Round trip of the last `/version`, ms. */
+  latencyMs?: number;
+  checkedAt?: number;
+  /** Since when the cluster has not answered (ms epoch), while unreachable. */
+  unreachableSince?: number;
+  error?: string;
 }
 
 /** What a page asks for: a resource in some clusters and namespaces, filtered, sorted, windowed. */
@@ -93,6 +153,8 @@ export interface EngineTelemetry {
   mode: EngineInfo['mode'] | 'starting';
   streams: (InformerTelemetry & { eventsPerSecond: number })[];
   budget: OriginBudget[];
+  /** Per cluster, health and configuration. */
+  clusters: (ClusterHealth & Omit<ClusterInfo, 'name'>)[];
   cache: CacheStats | undefined;
   views: number;
   suspended: boolean;

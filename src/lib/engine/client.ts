@@ -9,6 +9,8 @@ import type { EngineApi } from '../../workers/engine.worker';
 import type { WindowDiff } from '../view/types';
 import type { Row } from '../watch/row';
 import type {
+  ClusterConfig,
+  ClusterHealth,
   ClusterVersion,
   EngineInfo,
   EngineTelemetry,
@@ -21,6 +23,7 @@ import type { ObjectRef, ObjectUpdate } from './object-watch';
 import type { LogSpec, LogUpdate } from '../logs/types';
 import type { ClusterDiscovery, DiscoveredResource } from './discovery';
 import type { SearchResult } from './search';
+import { loadStartOptions } from '../config/clusters';
 
 export interface ViewHandle {
   update(update: ViewUpdate): void;
@@ -41,6 +44,10 @@ export interface EngineClient {
   /** A live aggregate; returns the close function. */
   openTally(spec: TallyViewSpec, post: (result: TallyResult) => void): () => void;
   clusterVersion(cluster: string): Promise<ClusterVersion>;
+  /** The clusters shown and their last health probe. */
+  clusterStatus(): Promise<{ info: EngineInfo; health: ClusterHealth[] }>;
+  /** Show these clusters from now on (every tab follows). */
+  configure(clusters: ClusterConfig[]): Promise<EngineInfo>;
   /** Every resource the clusters (or one cluster) serve, found by discovery (cached in the engine). */
   resources(cluster?: string): Promise<DiscoveredResource[]>;
   /** Discovery per cluster, with its errors; `refresh` asks the servers again now. */
@@ -88,8 +95,9 @@ function connect(): EngineClient {
   setInterval(ping, PING_MS);
   document.addEventListener('visibilitychange', ping);
   addEventListener('pagehide', () => void remote.closeOwner(owner));
-  // Served by `kubectl proxy --www=build --www-prefix=/ --api-prefix=/k8s/`, the API sits next to the page.
-  const info = remote.start({ apiBaseUrl: new URL('k8s/', document.baseURI).href });
+  // config.json, the settings or the URL name the clusters; without them, served by
+  // `kubectl proxy --www=build --www-prefix=/ --api-prefix=/k8s/` the API sits next to the page.
+  const info = loadStartOptions().then((options) => remote.start(options));
   return {
     info,
     openView(spec, post) {
@@ -114,6 +122,8 @@ function connect(): EngineClient {
       return () => void id.then((t) => remote.closeTally(t)).catch(report);
     },
     clusterVersion: (cluster) => remote.clusterVersion(cluster),
+    clusterStatus: () => remote.clusterStatus(),
+    configure: (clusters) => remote.configure(clusters),
     resources: (cluster) => remote.resources(cluster),
     discovery: (refresh, cluster) => remote.discovery(refresh, cluster),
     search: (query, limit) => remote.search(query, limit),

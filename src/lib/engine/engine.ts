@@ -11,8 +11,11 @@ import { LatestPerGroup } from '../view/latest';
 import { Tally, type TallyResult } from '../view/tally';
 import { ServerCapabilities } from '../watch/reflector';
 import type { Row, RowSink } from '../watch/row';
-import { httpTransport, simTransport } from '../watch/transport';
+import { httpTransport } from '../watch/transport';
 import type {
+  ClusterConfig,
+  ClusterHealth,
+  ClusterInfo,
   DemoCluster,
   EngineInfo,
   EngineOptions,
@@ -22,13 +25,9 @@ import type {
   ViewSpec,
   ViewUpdate
 } from './api';
-import {
-  clusterVersion,
-  httpConnection,
-  isKubernetesApi,
-  PROXY_CLUSTER_NAME,
-  type ClusterVersion
-} from './cluster-connection';
+import { isKubernetesApi, PROXY_CLUSTER_NAME, type ClusterVersion } from './cluster-connection';
+import { configProblem, runCluster, sameCluster, type RunningCluster } from './clusters';
+import { HealthMonitor } from './health';
 import type { Informer } from './informer';
 import { ObjectWatch, type ObjectRef, type ObjectUpdate } from './object-watch';
 import { NAMESPACE_STATS, NamespaceStats } from './namespace-stats';
@@ -57,6 +56,7 @@ interface Attached {
 interface OpenView {
   id: number;
   owner: string;
+  spec: ViewSpec;
   view: View;
   scheduler: ViewScheduler;
   informers: Attached[];
@@ -65,14 +65,22 @@ interface OpenView {
 
 export class Engine {
   private registry: InformerRegistry | undefined;
-  private demo: DemoCluster[] = [];
+  private running = new Map<string, RunningCluster>();
   private clusters = new Map<string, ClusterConnection>();
+  private configs: ClusterConfig[] = [];
+  private health: HealthMonitor | undefined;
   private info: EngineInfo | undefined;
   private started: Promise<EngineInfo> | undefined;
   private views = new Map<number, OpenView>();
   private tallies = new Map<
     number,
-    { owner: string; scheduler: ViewScheduler<TallyResult>; informers: Attached[] }
+    {
+      owner: string;
+      spec: TallyViewSpec;
+      tally: Tally;
+      scheduler: ViewScheduler<TallyResult>;
+      informers: Attached[];
+    }
   >();
   private objects = new Map<number, { owner: string; watch: ObjectWatch }>();
   private nextView = 1;
@@ -83,8 +91,12 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {}
 
+  /** What the first tab started the engine with (permission TTL, metrics interval…). */
+  protected settings: StartOptions = {};
+
   /** Connects once; later calls (other tabs) get the same answer. */
   start(options: StartOptions = {}): Promise<EngineInfo> {
+    if (!this.started) this.settings = options;
     this.started ??= this.connect(options).then((info) => (this.info = info));
     return this.started;
   }
@@ -104,7 +116,7 @@ export class Engine {
     const scheduler = new ViewScheduler(view, post, { intervalMs: this.options.viewIntervalMs });
     const id = this.nextView++;
     const informers = this.attachView(spec, info, view, visible);
-    this.views.set(id, { id, owner, view, scheduler, informers, visible });
+    this.views.set(id, { id, owner, spec, view, scheduler, informers, visible });
     scheduler.flushNow();
     return id;
   }
@@ -156,7 +168,7 @@ export class Engine {
       () => 0
     );
     const id = this.nextView++;
-    this.tallies.set(id, { owner, scheduler, informers });
+    this.tallies.set(id, { owner, spec, tally, scheduler, informers });
     scheduler.flushNow();
     return id;
   }
@@ -164,9 +176,21 @@ export class Engine {
   /** The cluster's `/version` (gitVersion, platform), or an error message when it does not answer. */
   async clusterVersion(cluster: string): Promise<ClusterVersion> {
     await this.start();
-    const connection = this.clusters.get(cluster);
-    if (!connection) return { error: `unknown cluster "${cluster}"` };
-    return clusterVersion(connection);
+    if (!this.clusters.has(cluster)) return { error: `unknown cluster "${cluster}"` };
+    const h = this.health!.get(cluster);
+    const answer = h?.reachable === undefined ? await this.health!.probe(cluster) : h;
+    return answer.reachable
+      ? { gitVersion: answer.gitVersion, platform: answer.platform }
+      : { error: answer.error ?? 'not reachable' };
+  }
+
+  /** The clusters as configured and as last probed, in configuration order. */
+  async clusterStatus(): Promise<{ info: EngineInfo; health: ClusterHealth[] }> {
+    const info = await this.start();
+    return {
+      info,
+      health: info.clusters.map((c) => this.health?.get(c) ?? { cluster: c, reachable: undefined })
+    };
   }
 
   closeTally(id: number): void {
@@ -275,6 +299,7 @@ export class Engine {
   setOwnerVisible(owner: string, visible: boolean): void {
     if (visible) this.visibleOwners.add(owner);
     else this.visibleOwners.delete(owner);
+    this.health?.setRunning(this.visibleOwners.size > 0 || this.options.probeWhileHidden === true);
     if (this.visibleOwners.size > 0) {
       if (this.hiddenTimer) clearTimeout(this.hiddenTimer);
       this.hiddenTimer = undefined;
@@ -378,15 +403,21 @@ export class Engine {
       mode: this.info?.mode ?? 'starting',
       streams,
       budget: this.registry?.budget.snapshot() ?? [],
+      clusters: (this.info?.details ?? []).map(({ name, ...rest }) => ({
+        ...rest,
+        ...(this.health?.get(name) ?? { reachable: undefined }),
+        cluster: name
+      })),
       cache: this.options.cache?.stats(),
       views: this.views.size,
       suspended: this.registry?.suspended ?? false
     };
   }
 
-  /** Retry every parked stream now (forbidden, unauthorized, error, backing off). */
+  /** Retry every parked stream now (forbidden, unauthorized, error, backing off), and ask every cluster's health. */
   retryAll(): void {
     for (const i of this.registry?.informers() ?? []) i.retryNow();
+    for (const c of this.clusters.keys()) void this.health?.probe(c);
   }
 
   stop(): void {
@@ -395,24 +426,14 @@ export class Engine {
     for (const id of [...this.objects.keys()]) this.closeObject(id);
     for (const id of [...this.logStreams.keys()]) this.closeLogs(id);
     this.registry?.dispose();
-    for (const cluster of this.demo) cluster.stop();
-    this.demo = [];
+    this.health?.dispose();
+    for (const c of this.running.values()) c.demo?.stop();
+    for (const d of this.demoPool) d.stop();
+    this.running.clear();
     if (this.hiddenTimer) clearTimeout(this.hiddenTimer);
   }
 
-  private async connect({ apiBaseUrl }: StartOptions): Promise<EngineInfo> {
-    if (apiBaseUrl && (await isKubernetesApi(httpTransport(apiBaseUrl)))) {
-      this.clusters.set(
-        PROXY_CLUSTER_NAME,
-        httpConnection(apiBaseUrl, this.options.webSocket, () => this.registry)
-      );
-    } else {
-      this.demo = this.options.demoClusters();
-      for (const d of this.demo) {
-        const transport = simTransport(d.handler);
-        this.clusters.set(d.name, { origin: undefined, transport: () => transport });
-      }
-    }
+  private async connect({ apiBaseUrl, clusters }: StartOptions): Promise<EngineInfo> {
     this.registry = new InformerRegistry({
       connection: (cluster) => this.clusters.get(cluster)!,
       lingerMs: this.options.lingerMs,
@@ -424,10 +445,132 @@ export class Engine {
         onError: (e) => this.options.onError?.(e)
       }
     });
-    // Without a WebSocket factory every watch is chunked HTTP and counts against the budget.
-    for (const c of this.clusters.values()) {
-      if (c.origin && !this.options.webSocket) this.registry.budget.setWebSocketSupport(c.origin, 'fails');
+    this.health = new HealthMonitor({
+      connection: (c) => this.clusters.get(c),
+      clock: this.options.clock,
+      everyMs: this.options.healthEveryMs,
+      retryMs: this.options.healthRetryMs,
+      // Back after an outage: its streams reconnect now rather than after their backoff.
+      onRecovered: (c) => {
+        for (const i of this.registry?.informers() ?? []) if (i.spec.cluster === c) i.retryNow();
+      }
+    });
+    this.health.setRunning(this.visibleOwners.size > 0 || this.options.probeWhileHidden === true);
+    let configs = clusters?.filter((c) => !configProblem(c)) ?? [];
+    for (const c of clusters ?? []) {
+      const problem = configProblem(c);
+      if (problem) this.options.onError?.(new Error(problem));
     }
-    return { mode: this.demo.length ? 'demo' : 'cluster', clusters: [...this.clusters.keys()] };
+    if (!configs.length) {
+      configs =
+        apiBaseUrl && (await isKubernetesApi(httpTransport(apiBaseUrl)))
+          ? [{ name: PROXY_CLUSTER_NAME, url: apiBaseUrl }]
+          : this.demoNames().map((name) => ({ name, demo: true }));
+    }
+    return this.apply(configs);
+  }
+
+  /** Demo clusters built for the names list but not running yet (the defaults, built once). */
+  private demoPool: DemoCluster[] = [];
+
+  private demoNames(): string[] {
+    if (this.options.demoNames) return this.options.demoNames;
+    this.demoPool = [...this.options.demoClusters()];
+    return this.demoPool.map((d) => d.name);
+  }
+
+  /**
+   * Shows these clusters from now on (the settings page): clusters that left stop and leave every
+   * view, new ones join the views that show all clusters; the others keep their streams and rows.
+   */
+  async configure(clusters: ClusterConfig[]): Promise<EngineInfo> {
+    await this.start();
+    const problems = clusters.map(configProblem).filter((p): p is string => !!p);
+    if (problems.length) throw new Error(problems.join('; '));
+    if (!clusters.length) throw new Error('at least one cluster is needed');
+    if (new Set(clusters.map((c) => c.name)).size !== clusters.length)
+      throw new Error('cluster names must be unique');
+    this.info = this.apply(clusters);
+    this.started = Promise.resolve(this.info);
+    return this.info;
+  }
+
+  private apply(configs: ClusterConfig[]): EngineInfo {
+    const before = new Map(this.configs.map((c) => [c.name, c]));
+    const kept = new Set(
+      configs.filter((c) => before.has(c.name) && sameCluster(before.get(c.name)!, c)).map((c) => c.name)
+    );
+    const gone = [...before.keys()].filter((name) => !kept.has(name));
+    for (const name of gone) this.dropCluster(name);
+    const details: ClusterInfo[] = [];
+    configs.forEach((config, index) => {
+      let cluster = this.running.get(config.name);
+      if (!cluster) {
+        cluster = runCluster(config, index, {
+          demo: (name) => this.demoCluster(name),
+          webSocket: this.options.webSocket,
+          registry: () => this.registry,
+          base: this.options.baseUrl
+        });
+        this.running.set(config.name, cluster);
+        this.clusters.set(config.name, cluster.connection);
+        // Without a WebSocket factory every watch is chunked HTTP and counts against the budget.
+        const origin = cluster.connection.origin;
+        if (origin && !this.options.webSocket) this.registry!.budget.setWebSocketSupport(origin, 'fails');
+        this.health!.add(config.name);
+      }
+      cluster.info = { ...cluster.info, color: config.color || cluster.info.color };
+      details.push(cluster.info);
+    });
+    this.configs = configs;
+    const demos = details.filter((d) => d.demo).length;
+    const info: EngineInfo = {
+      mode: demos === details.length ? 'demo' : demos === 0 ? 'cluster' : 'mixed',
+      clusters: details.map((d) => d.name),
+      details
+    };
+    if (this.info) this.reattach(info, gone);
+    return info;
+  }
+
+  private demoCluster(name: string): DemoCluster {
+    const pooled = this.demoPool.findIndex((d) => d.name === name);
+    if (pooled >= 0) return this.demoPool.splice(pooled, 1)[0];
+    if (this.options.demoCluster) return this.options.demoCluster(name);
+    const all = this.options.demoClusters();
+    const match = all.find((d) => d.name === name) ?? all[0];
+    for (const d of all) if (d !== match) d.stop();
+    return { ...match, name };
+  }
+
+  private dropCluster(name: string): void {
+    this.registry?.dropCluster(name);
+    this.health?.remove(name);
+    this.running.get(name)?.demo?.stop();
+    this.running.delete(name);
+    this.clusters.delete(name);
+  }
+
+  /** Views and tallies of all clusters follow a new cluster list; rows of kept clusters stay. */
+  private reattach(info: EngineInfo, gone: string[]): void {
+    this.info = info;
+    for (const v of this.views.values()) {
+      if (v.spec.clusters?.length) continue;
+      for (const { informer, unsubscribe } of v.informers) {
+        unsubscribe();
+        if (gone.includes(informer.spec.cluster)) v.view.replaceSource(informer.key, []);
+        else this.registry?.release(informer, v.visible);
+      }
+      v.informers = this.attachView(v.spec, info, v.view, v.visible);
+    }
+    for (const t of this.tallies.values()) {
+      if (t.spec.clusters?.length) continue;
+      for (const { informer, unsubscribe } of t.informers) {
+        unsubscribe();
+        if (gone.includes(informer.spec.cluster)) t.tally.replaceSource(informer.key, []);
+        else this.registry?.release(informer, true);
+      }
+      t.informers = this.attach(t.spec, info, t.tally, true);
+    }
   }
 }

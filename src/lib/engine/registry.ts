@@ -118,6 +118,11 @@ export class InformerRegistry {
     for (const e of this.entries.values()) if (e.refs > 0) this.connect(e);
   }
 
+  /** A cluster left the configuration: its informers stop now, lingering or not. */
+  dropCluster(cluster: string): void {
+    for (const e of [...this.entries.values()]) if (e.informer.spec.cluster === cluster) this.drop(e);
+  }
+
   dispose(): void {
     if (this.catchUpTimer) clearInterval(this.catchUpTimer);
     for (const e of this.entries.values()) this.drop(e);

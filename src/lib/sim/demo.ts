@@ -20,6 +20,11 @@ export const DEMO_CLUSTERS: SimWorldOptions[] = [
   }
 ];
 
+/** The preset of a configured demo cluster: its own by name, else demo-dev's under that name. */
+export function demoPreset(name: string): SimWorldOptions {
+  return DEMO_CLUSTERS.find((c) => c.name === name) ?? { ...DEMO_CLUSTERS[0], name };
+}
+
 export interface DemoCluster {
   name: string;
   world: SimWorld;
