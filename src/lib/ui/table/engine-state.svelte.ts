@@ -5,6 +5,7 @@
 import { createSubscriber } from 'svelte/reactivity';
 import { engine } from '$lib/engine/client';
 import type { EngineInfo, EngineTelemetry } from '$lib/engine/engine';
+import { clusterState } from '$lib/ui/clusters.svelte';
 
 const POLL_MS = 1500;
 
@@ -35,16 +36,7 @@ export function engineTelemetry(): EngineTelemetry | undefined {
   return telemetry;
 }
 
-let info = $state<EngineInfo | undefined>();
-let asked = false;
-
-/** The engine's mode and clusters, once it has started. */
+/** The engine's mode and clusters, once it has started (follows changes of the cluster list). */
 export function engineInfo(): EngineInfo | undefined {
-  if (!asked) {
-    asked = true;
-    engine()
-      .info.then((i) => (info = i))
-      .catch(() => {});
-  }
-  return info;
+  return clusterState.info;
 }
