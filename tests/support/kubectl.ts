@@ -35,26 +35,31 @@ export async function startSimServer(options: SimWorldOptions): Promise<SimServe
 
 /** A kubeconfig whose only cluster is `server` (plain HTTP, no credentials). */
 export function writeKubeconfig(server: string): { path: string; cacheDir: string } {
+  return writeKubeconfigContexts({ sim: server }, 'sim');
+}
+
+/**
+ * A kubeconfig with one context (and cluster of the same name) per entry of `servers`, all plain
+ * HTTP without credentials; `current` is the current context.
+ */
+export function writeKubeconfigContexts(
+  servers: Record<string, string>,
+  current?: string
+): { path: string; cacheDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-kube-'));
   const path = join(dir, 'config');
+  // JSON is YAML: context names with any characters stay intact.
+  const names = Object.keys(servers);
   writeFileSync(
     path,
-    `apiVersion: v1
-kind: Config
-clusters:
-- name: sim
-  cluster:
-    server: ${server}
-contexts:
-- name: sim
-  context:
-    cluster: sim
-    user: sim
-current-context: sim
-users:
-- name: sim
-  user: {}
-`
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: names.map((name) => ({ name, cluster: { server: servers[name] } })),
+      contexts: names.map((name) => ({ name, context: { cluster: name, user: 'sim' } })),
+      ...(current ? { 'current-context': current } : {}),
+      users: [{ name: 'sim', user: {} }]
+    })
   );
   return { path, cacheDir: join(dir, 'cache') };
 }
