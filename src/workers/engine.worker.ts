@@ -19,6 +19,9 @@ import {
 import { createDemoClusters, DEMO_CLUSTERS, demoPreset } from '$lib/sim/demo';
 import type { ClusterDiscovery, DiscoveredResource } from '$lib/engine/discovery';
 import type { SearchResult } from '$lib/engine/search';
+import type { AccessVerdict } from '$lib/engine/access';
+import { MetricsHistoryCache } from '$lib/metrics/history-cache';
+import type { MetricsSpec, MetricsUpdate } from '$lib/metrics/types';
 import type { ObjectRef, ObjectUpdate } from '$lib/engine/object-watch';
 import type { LogSpec, LogUpdate } from '$lib/logs/types';
 import type { WindowDiff } from '$lib/view/types';
@@ -31,6 +34,7 @@ const engine = new Engine({
   demoCluster: (name) => createDemoClusters([demoPreset(name)])[0],
   demoNames: DEMO_CLUSTERS.map((c) => c.name),
   cache: new SnapshotCache(),
+  metricsCache: new MetricsHistoryCache(),
   webSocket:
     typeof WebSocket === 'undefined' ? undefined : (url) => new WebSocket(url) as unknown as WebSocketLike,
   onError: (error) => console.warn('[skiff engine]', error)
@@ -146,6 +150,33 @@ const api = {
 
   retryAll(): void {
     engine.retryAll();
+  },
+
+  can(
+    cluster: string,
+    verb: string,
+    resource: { group: string; resource: string },
+    namespace?: string
+  ): Promise<AccessVerdict> {
+    return engine.can(cluster, verb, resource, namespace);
+  },
+
+  setPermissionTtl(ms: number): void {
+    engine.setPermissionTtl(ms);
+  },
+
+  setMetricsInterval(ms: number): void {
+    engine.setMetricsInterval(ms);
+  },
+
+  /** `post` must be wrapped in `Comlink.proxy` by the caller. */
+  openMetrics(spec: MetricsSpec, post: (update: MetricsUpdate) => void, owner: string): Promise<number> {
+    lastPing.set(owner, Date.now());
+    return engine.openMetrics(spec, (update) => void post(update), owner);
+  },
+
+  closeMetrics(id: number): void {
+    engine.closeMetrics(id);
   }
 };
 

@@ -35,3 +35,39 @@ test('diagnostics counts the events of a live stream as they arrive', async ({ c
   expect(errors).toEqual([]);
   expect(diagnosticsErrors).toEqual([]);
 });
+
+test('diagnostics shows each cluster’s health and its origin’s budget, and copies everything as JSON', async ({
+  context,
+  cluster
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${cluster.url}/#/k/pods`);
+  await expect.poll(() => rowCount(page)).toBe(cluster.pods().length);
+  await page.getByRole('link', { name: 'Diagnostics' }).click();
+
+  const health = page.locator('[data-testid="cluster-health"][data-cluster="cluster"]');
+  await expect(health).toHaveAttribute('data-reachable', 'true');
+  await expect(health).toContainText(`${cluster.url}/k8s/`);
+  await expect(health).toContainText(/v1\.\d+/);
+  const origin = new URL(cluster.url).origin;
+  await expect(page.locator(`[data-testid="budget"][data-origin="${origin}"]`)).toContainText('(cluster)');
+  await expect(page.getByTestId('engine-memory')).toContainText(
+    `${cluster.pods().length.toLocaleString('en')} rows`
+  );
+
+  await page.getByTestId('copy-json').click();
+  await expect(page.getByRole('status')).toHaveText('Copied to the clipboard.');
+  const report = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+  expect(report.skiff.configSource).toBe('automatic');
+  expect(report.clusters).toEqual([
+    expect.objectContaining({ cluster: 'cluster', reachable: true, origin, url: `${cluster.url}/k8s/` })
+  ]);
+  expect(report.budget.map((b: { origin: string }) => b.origin)).toEqual([origin]);
+  expect(
+    report.streams.some((s: { resource: string; rows: number }) => s.rows === cluster.pods().length)
+  ).toBe(true);
+  expect(report.memory.rows).toBeGreaterThanOrEqual(cluster.pods().length);
+  expect(errors).toEqual([]);
+});

@@ -116,7 +116,7 @@ export function windowOffset(keys: string[], expected: string[]): number {
 
 /** The text of a stream's cell under the header `label` in the diagnostics table. */
 export async function streamCell(page: Page, stream: Locator, label: string): Promise<string> {
-  const headers = await page.locator('thead th').allTextContents();
+  const headers = await stream.locator('xpath=ancestor::table[1]').locator('thead th').allTextContents();
   const index = headers.findIndex((h) => h.trim() === label);
   expect(index, `column ${label} in ${headers.join(', ')}`).toBeGreaterThanOrEqual(0);
   return (await stream.locator('td').nth(index).textContent()) ?? '';

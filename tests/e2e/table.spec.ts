@@ -310,22 +310,28 @@ test('the namespace picker scopes the table to the chosen namespaces, remembered
   expect(errors).toEqual([]);
 });
 
-test('a list the user may not read says so and what to do', async ({ page }) => {
+test('a list the user may not read says so, and shows the namespaces the user may list', async ({ page }) => {
   const errors = collectErrors(page);
-  // demo-prod's user is a viewer: no Secrets cluster-wide (demo-dev's admin sees them all).
+  // demo-prod's user is a viewer: no Secrets cluster-wide, only in `web` (demo-dev's admin sees them all).
   await page.goto('./#/k/secrets');
   await expect(page.locator('[data-testid=stream-state][data-cluster=demo-prod]')).toHaveAttribute(
     'data-state',
     'forbidden'
   );
   await expect(page.locator('[data-testid=stream-notice][data-cluster=demo-prod]')).toHaveText(
-    /You may not list secrets in all namespaces on demo-prod\. Pick a namespace you can read, or ask your admin for list\/watch on secrets\./
+    'You may not list secrets in all namespaces of demo-prod; showing the namespaces you may list: web.'
   );
   await expect(page.locator('[data-testid=stream-state][data-cluster=demo-dev]')).toHaveAttribute(
     'data-state',
     'live'
   );
   await waitForRows(page);
+  // demo-prod's rows are web's, and only web's.
+  await page.goto('./#/k/secrets?cluster=demo-prod');
+  await waitForRows(page);
+  const keys = await rowKeys(page);
+  expect(keys.length).toBeGreaterThan(0);
+  for (const key of keys) expect(key).toMatch(/^demo-prod\/web\//);
   expect(errors).toEqual([]);
 });
 

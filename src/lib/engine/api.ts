@@ -10,8 +10,11 @@ import type { Clock } from '../watch/backoff';
 import type { ReflectorOptions } from '../watch/reflector';
 import type { Row } from '../watch/row';
 import type { WebSocketFactory } from '../watch/websocket';
+import type { AccessAnswer } from './access';
 import type { OriginBudget } from './budget';
 import type { InformerTelemetry, ResourceRef } from './informer';
+import type { HistoryStore } from '../metrics/history-cache';
+import type { MetricsTelemetry } from '../metrics/types';
 
 /** A simulated cluster as demo mode gets it (the shape `createDemoClusters` returns). */
 export interface DemoCluster {
@@ -51,6 +54,8 @@ export interface EngineOptions {
   viewIntervalMs?: number;
   /** Failures the engine recovers from by itself (the reflectors retry). */
   onError?: (error: unknown) => void;
+  /** Where the metrics history is cached across reloads (IndexedDB in the worker); memory only without. */
+  metricsCache?: HistoryStore;
 }
 
 /** One cluster the engine shows. */
@@ -130,6 +135,8 @@ export interface ViewSpec {
   visible?: boolean;
   /** Only the newest row of each group (e.g. a Helm release's current revision). */
   latest?: LatestSpec;
+  /** Join live usage (pods, nodes, workloads, namespaces) and poll metrics for it; default true. */
+  metrics?: boolean;
 }
 
 /** A live aggregate: counts per `groupBy` value and sums, over one resource in some clusters and namespaces. */
@@ -151,11 +158,32 @@ export interface ViewUpdate {
 export interface EngineTelemetry {
   at: number;
   mode: EngineInfo['mode'] | 'starting';
-  streams: (InformerTelemetry & { eventsPerSecond: number })[];
+  streams: (InformerTelemetry & {
+    eventsPerSecond: number;
+    /**
+     * A forbidden all-namespaces stream whose views show, instead, the namespaces the user may
+     * list (SelfSubjectRulesReview): those namespaces ([] when there are none).
+     */
+    fallbackNamespaces?: string[];
+  })[];
   budget: OriginBudget[];
+  memory: EngineMemory;
   /** Per cluster, health and configuration. */
   clusters: (ClusterHealth & Omit<ClusterInfo, 'name'>)[];
   cache: CacheStats | undefined;
   views: number;
   suspended: boolean;
+  /** Cached permission answers (SelfSubjectAccessReview), newest first. */
+  access?: AccessAnswer[];
+  /** Per cluster whose metrics something asked for: poll state, last poll, interval, errors. */
+  metrics?: MetricsTelemetry[];
+}
+
+/** What the engine holds: rows, their estimated size, and the JS heap where the runtime tells it. */
+export interface EngineMemory {
+  rows: number;
+  /** Rows × the average serialized size of a sample of them, as UTF-16 (an estimate). */
+  estimatedRowBytes: number;
+  /** The worker's JS heap in use (Chromium's `performance.memory`, Node's heapUsed), when available. */
+  heapUsedBytes: number | undefined;
 }

@@ -23,6 +23,8 @@ import type { ObjectRef, ObjectUpdate } from './object-watch';
 import type { LogSpec, LogUpdate } from '../logs/types';
 import type { ClusterDiscovery, DiscoveredResource } from './discovery';
 import type { SearchResult } from './search';
+import type { MetricsSpec, MetricsUpdate } from '../metrics/types';
+import type { AccessVerdict } from './access';
 import { loadStartOptions } from '../config/clusters';
 
 export interface ViewHandle {
@@ -56,6 +58,23 @@ export interface EngineClient {
   search(query: string, limit: number): Promise<SearchResult[]>;
   telemetry(): Promise<EngineTelemetry>;
   retryAll(): void;
+  /**
+   * May the user `verb` the resource (`{group: 'apps', resource: 'deployments'}`) in `namespace`
+   * (all namespaces when absent)? Answers are cached for the permission TTL; 'unknown' when the
+   * cluster does not answer access reviews (a read-only proxy): then try, and show the error.
+   */
+  can(
+    cluster: string,
+    verb: string,
+    resource: { group: string; resource: string },
+    namespace?: string
+  ): Promise<AccessVerdict>;
+  /** How long permission answers are trusted (the settings page). */
+  setPermissionTtl(ms: number): void;
+  /** How often metrics.k8s.io is polled (the settings page). */
+  setMetricsInterval(ms: number): void;
+  /** One object's (or a cluster's, kind id `cluster`) usage and recent history, live; returns the close function. */
+  openMetrics(spec: MetricsSpec, post: (update: MetricsUpdate) => void): () => void;
 }
 
 let client: EngineClient | undefined;
@@ -87,17 +106,41 @@ function report(error: unknown) {
   console.error('[skiff] engine call failed', error);
 }
 
+/** Calls that may run before the engine has started; every other call waits for `started`. */
+const BEFORE_START = new Set<PropertyKey>(['start', 'ping', 'closeOwner']);
+
+/**
+ * The worker's API with every call held until `started` settles: the page decides its clusters
+ * (config.json, settings, URL) before the engine starts, and a view opened meanwhile must not
+ * start the engine with none.
+ */
+function afterStart(remote: Comlink.Remote<EngineApi>, started: Promise<unknown>): Comlink.Remote<EngineApi> {
+  const settled = started.then(
+    () => undefined,
+    () => undefined
+  );
+  return new Proxy(remote, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (BEFORE_START.has(prop) || typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        settled.then(() => (value as (...a: unknown[]) => Promise<unknown>)(...args));
+    }
+  });
+}
+
 function connect(): EngineClient {
-  const remote = openWorker();
+  const worker = openWorker();
   const owner = `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-  const ping = () => void remote.ping(owner, document.visibilityState === 'visible');
+  const ping = () => void worker.ping(owner, document.visibilityState === 'visible');
   ping();
   setInterval(ping, PING_MS);
   document.addEventListener('visibilitychange', ping);
-  addEventListener('pagehide', () => void remote.closeOwner(owner));
+  addEventListener('pagehide', () => void worker.closeOwner(owner));
   // config.json, the settings or the URL name the clusters; without them, served by
   // `kubectl proxy --www=build --www-prefix=/ --api-prefix=/k8s/` the API sits next to the page.
-  const info = loadStartOptions().then((options) => remote.start(options));
+  const info = loadStartOptions().then((options) => worker.start(options));
+  const remote = afterStart(worker, info);
   return {
     info,
     openView(spec, post) {
@@ -128,6 +171,13 @@ function connect(): EngineClient {
     discovery: (refresh, cluster) => remote.discovery(refresh, cluster),
     search: (query, limit) => remote.search(query, limit),
     telemetry: () => remote.telemetry(),
-    retryAll: () => void remote.retryAll()
+    retryAll: () => void remote.retryAll(),
+    can: (cluster, verb, resource, namespace) => remote.can(cluster, verb, resource, namespace),
+    setPermissionTtl: (ms) => void remote.setPermissionTtl(ms),
+    setMetricsInterval: (ms) => void remote.setMetricsInterval(ms).catch(report),
+    openMetrics(spec, post) {
+      const id = remote.openMetrics(spec, Comlink.proxy(post), owner);
+      return () => void id.then((m) => remote.closeMetrics(m)).catch(report);
+    }
   };
 }

@@ -66,3 +66,92 @@ export function runCluster(config: ClusterConfig, index: number, factory: Cluste
 export function sameCluster(a: ClusterConfig, b: ClusterConfig): boolean {
   return a.name === b.name && !!a.demo === !!b.demo && (a.demo || a.url === b.url);
 }
+
+export interface ClusterSetOptions {
+  factory: Omit<ClusterFactory, 'demo'>;
+  /** The default demo clusters (built once when their names are needed). */
+  demoClusters: () => DemoCluster[];
+  /** One simulated cluster for a configured `demo: true` entry. */
+  demoCluster?: (name: string) => DemoCluster;
+  /** The default demo names, known without building the clusters. */
+  demoNames?: string[];
+  /** A cluster started: the engine sets up its health probe and budget. */
+  onAdded: (name: string, connection: ClusterConnection) => void;
+  /** A cluster left: the engine stops its streams, probes and polls. */
+  onRemoved: (name: string) => void;
+}
+
+/**
+ * The running clusters, by name, as the last configuration asked: `apply` starts new ones, stops
+ * those that left, and keeps the rest (their connections, streams and rows) untouched.
+ */
+export class ClusterSet {
+  private running = new Map<string, RunningCluster>();
+  private configs: ClusterConfig[] = [];
+  /** Default demo clusters built for their names but not running yet. */
+  private demoPool: DemoCluster[] = [];
+
+  constructor(private readonly options: ClusterSetOptions) {}
+
+  get(name: string): ClusterConnection | undefined {
+    return this.running.get(name)?.connection;
+  }
+
+  has(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.running.keys();
+  }
+
+  /** Demo mode without configuration: the default demo clusters' names. */
+  defaultDemoNames(): string[] {
+    if (this.options.demoNames) return this.options.demoNames;
+    this.demoPool = [...this.options.demoClusters()];
+    return this.demoPool.map((d) => d.name);
+  }
+
+  /** Runs exactly `configs` from now on; returns them as running and the names that left. */
+  apply(configs: ClusterConfig[]): { details: ClusterInfo[]; gone: string[] } {
+    const before = new Map(this.configs.map((c) => [c.name, c]));
+    const kept = new Set(
+      configs.filter((c) => before.has(c.name) && sameCluster(before.get(c.name)!, c)).map((c) => c.name)
+    );
+    const gone = [...before.keys()].filter((name) => !kept.has(name));
+    for (const name of gone) {
+      this.options.onRemoved(name);
+      this.running.get(name)?.demo?.stop();
+      this.running.delete(name);
+    }
+    const details = configs.map((config, index) => {
+      let cluster = this.running.get(config.name);
+      if (!cluster) {
+        cluster = runCluster(config, index, { ...this.options.factory, demo: (n) => this.demo(n) });
+        this.running.set(config.name, cluster);
+        this.options.onAdded(config.name, cluster.connection);
+      }
+      cluster.info = { ...cluster.info, color: config.color || cluster.info.color };
+      return cluster.info;
+    });
+    this.configs = configs;
+    return { details, gone };
+  }
+
+  private demo(name: string): DemoCluster {
+    const pooled = this.demoPool.findIndex((d) => d.name === name);
+    if (pooled >= 0) return this.demoPool.splice(pooled, 1)[0];
+    if (this.options.demoCluster) return this.options.demoCluster(name);
+    const all = this.options.demoClusters();
+    const match = all.find((d) => d.name === name) ?? all[0];
+    for (const d of all) if (d !== match) d.stop();
+    return { ...match, name };
+  }
+
+  dispose(): void {
+    for (const c of this.running.values()) c.demo?.stop();
+    for (const d of this.demoPool) d.stop();
+    this.running.clear();
+    this.demoPool = [];
+  }
+}

@@ -15,8 +15,6 @@ import { httpTransport } from '../watch/transport';
 import type {
   ClusterConfig,
   ClusterHealth,
-  ClusterInfo,
-  DemoCluster,
   EngineInfo,
   EngineOptions,
   EngineTelemetry,
@@ -26,12 +24,15 @@ import type {
   ViewUpdate
 } from './api';
 import { isKubernetesApi, PROXY_CLUSTER_NAME, type ClusterVersion } from './cluster-connection';
-import { configProblem, runCluster, sameCluster, type RunningCluster } from './clusters';
+import { ClusterSet, configProblem } from './clusters';
 import { HealthMonitor } from './health';
+import { engineMemory } from './memory';
+import { AccessReviewer, DEFAULT_PERMISSION_TTL_MS, type AccessVerdict } from './access';
+import { AccessGuard } from './access-guard';
 import type { Informer } from './informer';
 import { ObjectWatch, type ObjectRef, type ObjectUpdate } from './object-watch';
 import { NAMESPACE_STATS, NamespaceStats } from './namespace-stats';
-import { InformerRegistry, type ClusterConnection } from './registry';
+import { InformerRegistry } from './registry';
 import { LogStream } from '../logs/stream';
 import type { LogSpec, LogUpdate } from '../logs/types';
 import {
@@ -42,6 +43,9 @@ import {
   type DiscoveredResource
 } from './discovery';
 import { search as searchRows, type SearchKind, type SearchResult } from './search';
+import { builtinResource } from '../kinds/catalog';
+import { MetricsHub } from '../metrics/hub';
+import type { MetricsSpec, MetricsUpdate } from '../metrics/types';
 
 // The public shapes live in api.ts and the cluster connection in cluster-connection.ts; callers
 // import them from here.
@@ -51,6 +55,8 @@ export { isKubernetesApi, PROXY_CLUSTER_NAME, type ClusterVersion } from './clus
 interface Attached {
   informer: Informer;
   unsubscribe: () => void;
+  /** The view went on or off screen (a namespace fallback follows it). */
+  setVisible?: (visible: boolean) => void;
 }
 
 interface OpenView {
@@ -65,9 +71,7 @@ interface OpenView {
 
 export class Engine {
   private registry: InformerRegistry | undefined;
-  private running = new Map<string, RunningCluster>();
-  private clusters = new Map<string, ClusterConnection>();
-  private configs: ClusterConfig[] = [];
+  private readonly clusters: ClusterSet;
   private health: HealthMonitor | undefined;
   private info: EngineInfo | undefined;
   private started: Promise<EngineInfo> | undefined;
@@ -89,7 +93,25 @@ export class Engine {
   private hiddenTimer: ReturnType<typeof setTimeout> | undefined;
   private lastEvents = new Map<string, { at: number; events: number }>();
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.clusters = new ClusterSet({
+      factory: { webSocket: options.webSocket, registry: () => this.registry, base: options.baseUrl },
+      demoClusters: options.demoClusters,
+      demoCluster: options.demoCluster,
+      demoNames: options.demoNames,
+      onAdded: (name, connection) => {
+        // Without a WebSocket factory every watch is chunked HTTP and counts against the budget.
+        if (connection.origin && !options.webSocket)
+          this.registry!.budget.setWebSocketSupport(connection.origin, 'fails');
+        this.health!.add(name);
+      },
+      onRemoved: (name) => {
+        this.registry?.dropCluster(name);
+        this.health?.remove(name);
+        this.metricsHub?.dropCluster(name);
+      }
+    });
+  }
 
   /** What the first tab started the engine with (permission TTL, metrics interval…). */
   protected settings: StartOptions = {};
@@ -133,7 +155,11 @@ export class Engine {
     if (update.window) v.view.setWindow(update.window);
     if (update.visible !== undefined && update.visible !== v.visible) {
       v.visible = update.visible;
-      for (const { informer } of v.informers) this.registry?.setVisible(informer, update.visible);
+      this.metricsHub?.setVisible(v.view, update.visible);
+      for (const { informer, setVisible } of v.informers) {
+        this.registry?.setVisible(informer, update.visible);
+        setVisible?.(update.visible);
+      }
     }
   }
 
@@ -208,8 +234,10 @@ export class Engine {
   private attachView(spec: ViewSpec, info: EngineInfo, view: View, visible: boolean): Attached[] {
     const r = spec.resource;
     if (spec.latest) return this.attach(spec, info, new LatestPerGroup(spec.latest, view), visible);
-    if (r.group !== '' || r.plural !== 'namespaces') return this.attach(spec, info, view, visible);
-    const stats = new NamespaceStats(view);
+    // Pods, nodes, workloads and namespaces get live usage joined in (src/lib/metrics).
+    const target = this.metrics.join(r, view, visible, spec.metrics ?? true);
+    if (r.group !== '' || r.plural !== 'namespaces') return this.attach(spec, info, target, visible);
+    const stats = new NamespaceStats(target);
     const attached = this.attach(spec, info, stats, visible);
     for (const { informer } of [...attached]) {
       const cluster = informer.spec.cluster;
@@ -239,14 +267,103 @@ export class Engine {
         { cluster, resource: spec.resource, namespace, labelSelector: spec.labelSelector },
         visible
       );
-      const source = informer.key;
-      const unsubscribe = informer.subscribe((change) => {
-        if (change.type === 'reset') sink.replaceSource(source, change.rows);
-        else if (change.type === 'upsert') sink.upsert(change.row, source);
-        else sink.remove(change.key);
-      });
-      return { informer, unsubscribe };
+      return { informer, ...this.access.feed(informer, sink, visible) };
     });
+  }
+
+  private guard: AccessGuard | undefined;
+
+  /** Permissions: SelfSubjectAccessReview answers cached for the permission TTL, re-checked every TTL. */
+  private get access(): AccessGuard {
+    this.guard ??= new AccessGuard({
+      reviewer: new AccessReviewer({
+        transport: (cluster) => this.clusters.get(cluster)?.transport('direct'),
+        ttlMs: () => this.settings.permissionTtlMs ?? DEFAULT_PERMISSION_TTL_MS,
+        clock: this.options.clock
+      }),
+      registry: () => this.registry
+    });
+    return this.guard;
+  }
+
+  /**
+   * May the user `verb` the resource in `namespace` (all namespaces when undefined)? From the
+   * answers cached for the permission TTL; 'unknown' when the cluster does not answer reviews.
+   */
+  async can(
+    cluster: string,
+    verb: string,
+    resource: { group: string; resource: string },
+    namespace?: string
+  ): Promise<AccessVerdict> {
+    await this.start();
+    if (!this.clusters.has(cluster)) return 'unknown';
+    const q = { cluster, verb, group: resource.group, resource: resource.resource, namespace };
+    return (await this.access.reviewer.check(q)).answer;
+  }
+
+  /** Asks every permission again now, as the periodic re-check does (revoked streams stop, granted ones start). */
+  async recheckPermissions(): Promise<void> {
+    await this.start();
+    await this.access.recheckAll();
+  }
+
+  /** How long permission answers are trusted from now on (the settings page). */
+  setPermissionTtl(ms: number): void {
+    this.settings = { ...this.settings, permissionTtlMs: ms };
+    this.access.reschedule();
+  }
+
+  private metricsHub: MetricsHub | undefined;
+  private metricsSubscriptions = new Map<number, { owner: string; close: () => void }>();
+
+  /** Live metrics (metrics.k8s.io polls, joins, history), made on first use. */
+  private get metrics(): MetricsHub {
+    this.metricsHub ??= new MetricsHub({
+      transport: (cluster) => this.clusters.get(cluster)?.transport('direct'),
+      defaultIntervalMs: () => this.settings.metricsIntervalMs,
+      clock: this.options.clock,
+      cache: this.options.metricsCache,
+      // Workload usage sums the usage of its pods: a pods informer tells which pods are whose.
+      watchPods: (cluster, sink) => {
+        if (!this.info || !this.clusters.has(cluster)) return () => {};
+        const attached = this.attach(
+          { resource: builtinResource('pods'), clusters: [cluster] },
+          this.info,
+          sink,
+          false
+        );
+        return () => {
+          for (const { informer, unsubscribe } of attached) {
+            unsubscribe();
+            this.registry?.release(informer, false);
+          }
+        };
+      }
+    });
+    return this.metricsHub;
+  }
+
+  /** How often metrics.k8s.io is polled from now on (the settings page). */
+  setMetricsInterval(ms: number): void {
+    this.metrics.setInterval(ms);
+  }
+
+  /** One object's usage and recent history (details pages), or a cluster's (`kindId: 'cluster'`), live. */
+  async openMetrics(
+    spec: MetricsSpec,
+    post: (update: MetricsUpdate) => void,
+    owner = 'local'
+  ): Promise<number> {
+    await this.start();
+    const id = this.nextView++;
+    this.metricsSubscriptions.set(id, { owner, close: this.metrics.subscribe(spec, post) });
+    return id;
+  }
+
+  closeMetrics(id: number): void {
+    this.metricsSubscriptions.get(id)?.close();
+    this.metricsSubscriptions.delete(id);
   }
 
   closeView(id: number): void {
@@ -254,6 +371,7 @@ export class Engine {
     if (!v) return;
     this.views.delete(id);
     v.scheduler.dispose();
+    this.metricsHub?.release(v.view);
     for (const { informer, unsubscribe } of v.informers) {
       unsubscribe();
       this.registry?.release(informer, v.visible);
@@ -289,6 +407,7 @@ export class Engine {
     for (const [id, t] of [...this.tallies]) if (t.owner === owner) this.closeTally(id);
     for (const [id, o] of [...this.objects]) if (o.owner === owner) this.closeObject(id);
     for (const [id, l] of [...this.logStreams]) if (l.owner === owner) this.closeLogs(id);
+    for (const [id, m] of [...this.metricsSubscriptions]) if (m.owner === owner) this.closeMetrics(id);
     this.setOwnerVisible(owner, false);
   }
 
@@ -300,6 +419,9 @@ export class Engine {
     if (visible) this.visibleOwners.add(owner);
     else this.visibleOwners.delete(owner);
     this.health?.setRunning(this.visibleOwners.size > 0 || this.options.probeWhileHidden === true);
+    // Metrics are polled only while some tab is shown.
+    this.metricsHub?.setPaused(this.visibleOwners.size === 0);
+    if (this.visibleOwners.size === 0) void this.metricsHub?.flush();
     if (this.visibleOwners.size > 0) {
       if (this.hiddenTimer) clearTimeout(this.hiddenTimer);
       this.hiddenTimer = undefined;
@@ -396,13 +518,15 @@ export class Engine {
       const delta = last && t.events >= last.events ? t.events - last.events : t.events;
       const eventsPerSecond = last && now > last.at ? (delta * 1000) / (now - last.at) : 0;
       this.lastEvents.set(t.key, { at: now, events: t.events });
-      return { ...t, eventsPerSecond };
+      const fallbackNamespaces = this.guard?.fallbackNamespaces(t.key);
+      return { ...t, eventsPerSecond, ...(fallbackNamespaces ? { fallbackNamespaces } : {}) };
     });
     return {
       at: now,
       mode: this.info?.mode ?? 'starting',
       streams,
       budget: this.registry?.budget.snapshot() ?? [],
+      memory: engineMemory(this.registry?.informers() ?? []),
       clusters: (this.info?.details ?? []).map(({ name, ...rest }) => ({
         ...rest,
         ...(this.health?.get(name) ?? { reachable: undefined }),
@@ -410,7 +534,9 @@ export class Engine {
       })),
       cache: this.options.cache?.stats(),
       views: this.views.size,
-      suspended: this.registry?.suspended ?? false
+      suspended: this.registry?.suspended ?? false,
+      access: this.guard?.reviewer.answers() ?? [],
+      metrics: this.metricsHub?.telemetry() ?? []
     };
   }
 
@@ -418,6 +544,8 @@ export class Engine {
   retryAll(): void {
     for (const i of this.registry?.informers() ?? []) i.retryNow();
     for (const c of this.clusters.keys()) void this.health?.probe(c);
+    // Permissions too: a namespace fallback asks its rules again.
+    void this.guard?.recheckAll();
   }
 
   stop(): void {
@@ -425,11 +553,11 @@ export class Engine {
     for (const id of [...this.tallies.keys()]) this.closeTally(id);
     for (const id of [...this.objects.keys()]) this.closeObject(id);
     for (const id of [...this.logStreams.keys()]) this.closeLogs(id);
+    this.guard?.stop();
+    this.metricsHub?.dispose();
     this.registry?.dispose();
     this.health?.dispose();
-    for (const c of this.running.values()) c.demo?.stop();
-    for (const d of this.demoPool) d.stop();
-    this.running.clear();
+    this.clusters.dispose();
     if (this.hiddenTimer) clearTimeout(this.hiddenTimer);
   }
 
@@ -442,9 +570,11 @@ export class Engine {
         cache: this.options.cache,
         clock: this.options.clock,
         reflector: { capabilities: this.capabilities, ...this.options.reflector },
-        onError: (e) => this.options.onError?.(e)
+        onError: (e) => this.options.onError?.(e),
+        access: this.access
       }
     });
+    this.access.start();
     this.health = new HealthMonitor({
       connection: (c) => this.clusters.get(c),
       clock: this.options.clock,
@@ -465,18 +595,9 @@ export class Engine {
       configs =
         apiBaseUrl && (await isKubernetesApi(httpTransport(apiBaseUrl)))
           ? [{ name: PROXY_CLUSTER_NAME, url: apiBaseUrl }]
-          : this.demoNames().map((name) => ({ name, demo: true }));
+          : this.clusters.defaultDemoNames().map((name) => ({ name, demo: true }));
     }
     return this.apply(configs);
-  }
-
-  /** Demo clusters built for the names list but not running yet (the defaults, built once). */
-  private demoPool: DemoCluster[] = [];
-
-  private demoNames(): string[] {
-    if (this.options.demoNames) return this.options.demoNames;
-    this.demoPool = [...this.options.demoClusters()];
-    return this.demoPool.map((d) => d.name);
   }
 
   /**
@@ -496,33 +617,7 @@ export class Engine {
   }
 
   private apply(configs: ClusterConfig[]): EngineInfo {
-    const before = new Map(this.configs.map((c) => [c.name, c]));
-    const kept = new Set(
-      configs.filter((c) => before.has(c.name) && sameCluster(before.get(c.name)!, c)).map((c) => c.name)
-    );
-    const gone = [...before.keys()].filter((name) => !kept.has(name));
-    for (const name of gone) this.dropCluster(name);
-    const details: ClusterInfo[] = [];
-    configs.forEach((config, index) => {
-      let cluster = this.running.get(config.name);
-      if (!cluster) {
-        cluster = runCluster(config, index, {
-          demo: (name) => this.demoCluster(name),
-          webSocket: this.options.webSocket,
-          registry: () => this.registry,
-          base: this.options.baseUrl
-        });
-        this.running.set(config.name, cluster);
-        this.clusters.set(config.name, cluster.connection);
-        // Without a WebSocket factory every watch is chunked HTTP and counts against the budget.
-        const origin = cluster.connection.origin;
-        if (origin && !this.options.webSocket) this.registry!.budget.setWebSocketSupport(origin, 'fails');
-        this.health!.add(config.name);
-      }
-      cluster.info = { ...cluster.info, color: config.color || cluster.info.color };
-      details.push(cluster.info);
-    });
-    this.configs = configs;
+    const { details, gone } = this.clusters.apply(configs);
     const demos = details.filter((d) => d.demo).length;
     const info: EngineInfo = {
       mode: demos === details.length ? 'demo' : demos === 0 ? 'cluster' : 'mixed',
@@ -531,24 +626,6 @@ export class Engine {
     };
     if (this.info) this.reattach(info, gone);
     return info;
-  }
-
-  private demoCluster(name: string): DemoCluster {
-    const pooled = this.demoPool.findIndex((d) => d.name === name);
-    if (pooled >= 0) return this.demoPool.splice(pooled, 1)[0];
-    if (this.options.demoCluster) return this.options.demoCluster(name);
-    const all = this.options.demoClusters();
-    const match = all.find((d) => d.name === name) ?? all[0];
-    for (const d of all) if (d !== match) d.stop();
-    return { ...match, name };
-  }
-
-  private dropCluster(name: string): void {
-    this.registry?.dropCluster(name);
-    this.health?.remove(name);
-    this.running.get(name)?.demo?.stop();
-    this.running.delete(name);
-    this.clusters.delete(name);
   }
 
   /** Views and tallies of all clusters follow a new cluster list; rows of kept clusters stay. */

@@ -18,7 +18,7 @@ import {
   type ReflectorState,
   type ReflectorStatus
 } from '../watch/reflector';
-import type { Row } from '../watch/row';
+import type { Row, RowSink } from '../watch/row';
 import type { Transport } from '../watch/transport';
 import type { Lease, LeaseKind } from './budget';
 
@@ -94,6 +94,19 @@ export interface InformerTelemetry {
 export type RowChange =
   { type: 'upsert'; row: Row } | { type: 'delete'; key: string } | { type: 'reset'; rows: Row[] };
 
+/**
+ * What the user may do, asked by the informer (the engine's AccessGuard answers): before each
+ * start, and when the server refuses with 403.
+ */
+export interface InformerAccess {
+  /** May the user list and watch this collection? 'denied' parks the informer as forbidden, unasked. */
+  review(informer: Informer): Promise<{ verdict: 'allowed' | 'denied' | 'unknown'; reason: string }>;
+  /** The server answered 403, or the user asked to retry a denied informer: ask again, fresh. */
+  recheck(informer: Informer): void;
+  /** The informer was denied (its rows dropped) or allowed again. */
+  changed(informer: Informer): void;
+}
+
 export interface InformerOptions {
   spec: InformerSpec;
   /** How requests of this informer travel; `kind` is what the budget granted. */
@@ -103,6 +116,7 @@ export interface InformerOptions {
   /** Extra Reflector options (tests shorten timeouts; the engine passes shared capabilities). */
   reflector?: Partial<ReflectorOptions<Row>>;
   onError?: (error: Error) => void;
+  access?: InformerAccess;
 }
 
 export class Informer {
@@ -120,6 +134,10 @@ export class Informer {
   private paused = true;
   private catchingUp = false;
   private readonly clock: Clock;
+  /** Why the user may not read this collection (a review said no, or a 403 the review did not contradict). */
+  private deniedReason: string | undefined;
+  /** The reflector's error count at the last 403 reported to the access guard. */
+  private forbiddenErrors = 0;
 
   constructor(private readonly options: InformerOptions) {
     this.spec = options.spec;
@@ -133,6 +151,16 @@ export class Informer {
     this.listeners.add(listener);
     listener({ type: 'reset', rows: this.store.items() });
     return () => this.listeners.delete(listener);
+  }
+
+  /** Feeds `sink` (a view, a tally) with this informer's rows, as the source named by its key. */
+  feed(sink: RowSink): () => void {
+    const source = this.key;
+    return this.subscribe((change) => {
+      if (change.type === 'reset') sink.replaceSource(source, change.rows);
+      else if (change.type === 'upsert') sink.upsert(change.row, source);
+      else sink.remove(change.key);
+    });
   }
 
   get subscribers(): number {
@@ -164,8 +192,55 @@ export class Informer {
     this.transportKind = lease === 'direct' ? 'direct' : lease.kind;
     this.paused = false;
     await this.load();
-    if (this.paused) return;
+    await this.reviewed();
+    if (this.paused || this.deniedReason !== undefined) return;
     this.startReflector(lease === 'direct' ? 'direct' : lease.kind);
+  }
+
+  /** Asks the access guard before any request: a denied informer stays forbidden without one. */
+  private async reviewed(): Promise<void> {
+    const access = this.options.access;
+    if (!access) return;
+    const { verdict, reason } = await access.review(this);
+    if (verdict === 'denied') this.deny(reason);
+    else this.allow();
+  }
+
+  /** Clears the denial, if any; the caller starts watching. */
+  private allow(): void {
+    if (this.deniedReason === undefined) return;
+    this.deniedReason = undefined;
+    this.options.access?.changed(this);
+  }
+
+  /** Why the user may not read this collection, while denied. */
+  get denied(): string | undefined {
+    return this.deniedReason;
+  }
+
+  /**
+   * The user may no longer read this collection: stop watching and drop the rows (views lose
+   * them, and the cache forgets them), until `permit()`.
+   */
+  deny(reason: string): void {
+    const changed = this.deniedReason === undefined;
+    this.deniedReason = reason;
+    this.reflector?.stop();
+    this.reflector = undefined;
+    this.cachedAt = undefined;
+    this.cacheAgeMs = undefined;
+    this.store.clear();
+    void this.options.cache?.delete(this.key);
+    if (changed) this.options.access?.changed(this);
+  }
+
+  /** Allowed again (or unknown: try): a running informer lists anew. */
+  permit(): void {
+    if (this.deniedReason === undefined) return;
+    const kind = this.transportKind;
+    if (!this.paused && !this.reflector && (kind === 'websocket' || kind === 'chunked' || kind === 'direct'))
+      this.startReflector(kind);
+    this.allow();
   }
 
   /** No connection for now: stop watching, keep rows and resourceVersion. */
@@ -186,7 +261,9 @@ export class Informer {
     this.catchingUp = true;
     this.transportKind = 'catch-up';
     await this.load();
+    await this.reviewed();
     await new Promise<void>((resolve) => {
+      if (this.deniedReason !== undefined) return resolve();
       const r = this.createReflector('chunked', {
         minWatchTimeoutSeconds: 1,
         onState: (s) => {
@@ -211,11 +288,13 @@ export class Informer {
   }
 
   retryNow(): void {
-    this.reflector?.retryNow();
+    if (this.deniedReason !== undefined) this.options.access?.recheck(this);
+    else this.reflector?.retryNow();
   }
 
   /** The stream's last known state (the reflector's, before paused/waiting are considered). */
   get state(): ReflectorState | undefined {
+    if (this.deniedReason !== undefined) return 'forbidden';
     return (this.reflector?.status ?? this.status)?.state;
   }
 
@@ -227,6 +306,7 @@ export class Informer {
     if (this.paused && !this.catchingUp)
       state = this.lease === undefined && this.listeners.size > 0 ? 'waiting' : 'paused';
     if (s?.state === 'resyncing' && s.syncMode === 'resume' && this.cachedAt !== undefined) state = 'cached';
+    if (this.deniedReason !== undefined) state = 'forbidden';
     return {
       key: this.key,
       cluster: this.spec.cluster,
@@ -243,7 +323,7 @@ export class Informer {
       drops: s?.ignored ?? 0,
       errors: s?.errors ?? 0,
       lastEventAt: s?.lastEventAt,
-      lastError: s?.lastError,
+      lastError: this.deniedReason ?? s?.lastError,
       cacheAgeMs: this.cacheAgeMs,
       subscribers: this.listeners.size
     };
@@ -261,6 +341,7 @@ export class Informer {
 
   private createReflector(kind: LeaseKind | 'direct', extra: Partial<ReflectorOptions<Row>>): Reflector<Row> {
     const { cluster, labelSelector, fieldSelector } = this.spec;
+    this.forbiddenErrors = 0;
     return new Reflector<Row>({
       cluster,
       path: collectionPath(this.spec),
@@ -277,6 +358,11 @@ export class Informer {
 
   private onStatus(s: ReflectorStatus) {
     this.status = s;
+    // A new 403 (the reflector counts errors): the guard asks again whether the user may read this.
+    if (s.state === 'forbidden' && s.errors !== this.forbiddenErrors) {
+      this.forbiddenErrors = s.errors;
+      this.options.access?.recheck(this);
+    }
     if (s.state === 'live') {
       this.cachedAt = undefined;
       this.saveSoon();

@@ -3,6 +3,8 @@ import { nodeRoles, nodeStatus } from '../kube/node-status';
 import type { Cell } from '../watch/row';
 import { clip, col, conditionStatus, joinList, kind, type Obj } from './cells';
 import type { ColumnDef, KindDef } from './types';
+import { usageColumns } from '../metrics/columns';
+import { nodeAllocatableCells } from '../metrics/pod-resources';
 
 const PRESSURES = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'];
 
@@ -30,7 +32,9 @@ function nodeCells(node: Obj): Record<string, Cell> {
     taints: (node.spec?.taints ?? []).length,
     internalIP,
     os: st.nodeInfo?.osImage ?? null,
-    runtime: st.nodeInfo?.containerRuntimeVersion ?? null
+    runtime: st.nodeInfo?.containerRuntimeVersion ?? null,
+    // Allocatable in millicores and bytes: the metrics join's "% of allocatable".
+    ...nodeAllocatableCells(st.allocatable)
   };
 }
 
@@ -114,11 +118,13 @@ export const CLUSTER_KINDS: KindDef[] = [
     [
       col('status', 'Status', 'status'),
       col('roles', 'Roles', 'text'),
+      // Live usage, joined in by the engine's metrics join (src/lib/metrics).
+      ...usageColumns('node'),
       col('version', 'Version', 'text'),
       col('internalIP', 'Internal IP', 'text'),
       col('pods', 'Pods', 'number', { description: 'Pod capacity' }),
-      col('cpu', 'CPU', 'text', { description: 'Allocatable CPU' }),
-      col('memory', 'Memory', 'text', { description: 'Allocatable memory' }),
+      col('cpu', 'Alloc. CPU', 'text', { description: 'Allocatable CPU', hidden: true }),
+      col('memory', 'Alloc. memory', 'text', { description: 'Allocatable memory', hidden: true }),
       col('pressure', 'Pressure', 'status', { description: 'Pressure conditions that are True' }),
       col('taints', 'Taints', 'number'),
       col('os', 'OS image', 'text', { hidden: true }),
@@ -141,7 +147,8 @@ export const CLUSTER_KINDS: KindDef[] = [
       col('workloads', 'Workloads', 'number', {
         description: 'Deployments, StatefulSets, DaemonSets and CronJobs'
       }),
-      col('warnings', 'Warnings', 'number', { description: 'Warning events the cluster still keeps' })
+      col('warnings', 'Warnings', 'number', { description: 'Warning events the cluster still keeps' }),
+      ...usageColumns('namespace')
     ],
     // pods, unhealthy, workloads and warnings are joined in by the engine (engine/namespace-stats.ts).
     (ns) => ({

@@ -14,7 +14,13 @@ export type Section =
  * How a cell is shown. `age` and `time` take ISO timestamps and tick on screen; `status` is coloured
  * by `statusTone`; `list` is a comma-joined string shown as it is.
  */
-export type ColumnFormat = 'text' | 'number' | 'age' | 'status' | 'bool' | 'list';
+export type ColumnFormat = 'text' | 'number' | 'age' | 'status' | 'bool' | 'list' | UsageFormat;
+
+/**
+ * Live usage joined in by the engine (src/lib/metrics): `cpu` in millicores (shown `250m`,
+ * `1.5 cores`), `memory` in bytes (`312Mi`), `percent` (`42%`). CPU and memory cells draw a sparkline.
+ */
+export type UsageFormat = 'cpu' | 'memory' | 'percent';
 
 export interface ColumnDef {
   /** 'name', 'namespace', 'cluster', 'creationTimestamp' (the row's own fields) or a cell name. */

@@ -13,12 +13,17 @@ import {
   type Obj
 } from './cells';
 import type { KindDef } from './types';
+import { usageColumns } from '../metrics/columns';
+import { podResourceCells } from '../metrics/pod-resources';
 
 const SELECTOR = col('selector', 'Selector', 'text', {
   hidden: true,
   description: 'The label selector of the pods it manages'
 });
 const IMAGES = col('images', 'Images', 'list', { hidden: true });
+/** Live usage, joined in by the engine's metrics join (src/lib/metrics). */
+const POD_USAGE = usageColumns('pod');
+const WORKLOAD_USAGE = usageColumns('workload');
 
 /** The controlling owner as `Kind/name`. */
 function ownerText(obj: Obj): string | null {
@@ -65,7 +70,9 @@ function podCells(pod: Obj): Record<string, Cell> {
     unhealthy: podUnhealthy(status, spec) ? 1 : 0,
     unschedulable,
     containers: joinList(((spec.containers ?? []) as Obj[]).map((c) => c.name)),
-    images: podImages(spec)
+    images: podImages(spec),
+    // Requests and limits (millicores, bytes): the metrics join's "% of request" and workload sums.
+    ...podResourceCells(spec)
   };
 }
 
@@ -192,6 +199,7 @@ export const WORKLOAD_KINDS: KindDef[] = [
       col('status', 'Status', 'status'),
       col('ready', 'Ready', 'text', { description: 'Ready containers / containers' }),
       col('restarts', 'Restarts', 'number'),
+      ...POD_USAGE,
       col('lastRestart', 'Last restart', 'age', { hidden: true }),
       col('node', 'Node', 'text', { link: 'node' }),
       col('ip', 'IP', 'text'),
@@ -210,7 +218,15 @@ export const WORKLOAD_KINDS: KindDef[] = [
     'Deployment',
     'Deployments',
     true,
-    [READY, UP_TO_DATE, AVAILABLE, col('strategy', 'Strategy', 'text', { hidden: true }), IMAGES, SELECTOR],
+    [
+      READY,
+      UP_TO_DATE,
+      AVAILABLE,
+      col('strategy', 'Strategy', 'text', { hidden: true }),
+      IMAGES,
+      SELECTOR,
+      ...WORKLOAD_USAGE
+    ],
     deploymentCells
   ),
   kind(
@@ -221,7 +237,15 @@ export const WORKLOAD_KINDS: KindDef[] = [
     'StatefulSet',
     'StatefulSets',
     true,
-    [READY, UP_TO_DATE, AVAILABLE, col('serviceName', 'Service', 'text', { hidden: true }), IMAGES, SELECTOR],
+    [
+      READY,
+      UP_TO_DATE,
+      AVAILABLE,
+      col('serviceName', 'Service', 'text', { hidden: true }),
+      IMAGES,
+      SELECTOR,
+      ...WORKLOAD_USAGE
+    ],
     statefulSetCells
   ),
   kind(
@@ -240,7 +264,8 @@ export const WORKLOAD_KINDS: KindDef[] = [
       AVAILABLE,
       col('nodeSelector', 'Node selector', 'text'),
       IMAGES,
-      SELECTOR
+      SELECTOR,
+      ...WORKLOAD_USAGE
     ],
     daemonSetCells
   ),
@@ -258,7 +283,8 @@ export const WORKLOAD_KINDS: KindDef[] = [
       col('readyCount', 'Ready', 'number'),
       col('owner', 'Owner', 'text', { link: 'owner' }),
       IMAGES,
-      SELECTOR
+      SELECTOR,
+      ...WORKLOAD_USAGE
     ],
     replicaSetCells
   ),
@@ -277,7 +303,8 @@ export const WORKLOAD_KINDS: KindDef[] = [
       col('started', 'Started', 'age', { hidden: true }),
       col('owner', 'Owner', 'text', { link: 'owner', hidden: true }),
       IMAGES,
-      SELECTOR
+      SELECTOR,
+      ...WORKLOAD_USAGE
     ],
     jobCells
   ),

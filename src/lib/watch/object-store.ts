@@ -161,6 +161,12 @@ export class ObjectStore<T> {
     return result;
   }
 
+  /** Forgets every item and the resourceVersion (the user may no longer read them); each is reported deleted. */
+  clear(): void {
+    this.replace([], '');
+    this.streamVersion = undefined;
+  }
+
   /**
    * What `apply` would do with an event of this key and resourceVersion, without doing it: lets the
    * caller skip projecting objects that would be dropped anyway.

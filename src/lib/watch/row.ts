@@ -26,6 +26,11 @@ export interface Row {
   owners: OwnerRef[];
   /** Kind-specific columns, e.g. `{ phase: 'Running', ready: '1/1', restarts: 3, node: 'n1' }`. */
   cells: Record<string, Cell>;
+  /**
+   * Recent usage (oldest first) for a sparkline, joined in by the metrics join (src/lib/metrics);
+   * never from an informer or the cache. One shared array per object per poll, not per row version.
+   */
+  series?: { at: number[]; cpu: number[]; memory: number[] };
 }
 
 export function rowKey(cluster: string, namespace: string | undefined, name: string): string {

@@ -9,6 +9,7 @@ import { humanDuration, timeOf } from '$lib/kube/time';
 import { listHref, objectHref } from '$lib/nav/links';
 import { columnGetter, type CellGetter } from '$lib/view/sort';
 import type { Cell, Row } from '$lib/watch/row';
+import { formatCpu, formatMemory, formatPercent } from '$lib/metrics/units';
 
 const getters = new Map<string, CellGetter>();
 
@@ -29,6 +30,11 @@ export function ageText(value: Cell, now: number): string {
 export function cellText(column: ColumnDef, value: Cell, now: number): string {
   if (value === null || value === undefined) return '';
   if (column.format === 'age') return ageText(value, now);
+  if (typeof value === 'number') {
+    if (column.format === 'cpu') return formatCpu(value);
+    if (column.format === 'memory') return formatMemory(value);
+    if (column.format === 'percent') return formatPercent(value);
+  }
   return String(value);
 }
 
@@ -38,7 +44,17 @@ export function cellTone(column: ColumnDef, value: Cell): Tone | undefined {
 
 /** Numbers line up on the right. */
 export function isNumeric(column: ColumnDef): boolean {
-  return column.format === 'number';
+  return (
+    column.format === 'number' ||
+    column.format === 'cpu' ||
+    column.format === 'memory' ||
+    column.format === 'percent'
+  );
+}
+
+/** CPU and memory cells draw their value with its share and a sparkline (UsageCell). */
+export function isUsage(column: ColumnDef): boolean {
+  return column.format === 'cpu' || column.format === 'memory';
 }
 
 /**

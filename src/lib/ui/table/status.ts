@@ -28,11 +28,15 @@ export function viewStreams(
     if (clusters?.length && !clusters.includes(cluster)) continue;
     if (namespace !== '' && namespace !== single) continue;
     const held = byCluster.get(cluster);
-    // The all-namespaces stream wins: the engine serves a namespaced view from it when it runs.
-    if (!held || (namespace === '' && held.key.split('|')[2] !== '')) byCluster.set(cluster, s);
+    // The all-namespaces stream wins: the engine serves a namespaced view from it when it runs
+    // (not when the user may not list it: then the namespace has a stream of its own).
+    const wins = namespace === '' ? !REFUSED.has(s.state) : held && REFUSED.has(held.state);
+    if (!held || (wins && held.key.split('|')[2] !== namespace)) byCluster.set(cluster, s);
   }
   return [...byCluster.values()].sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
 }
+
+const REFUSED = new Set(['forbidden', 'unauthorized', 'error']);
 
 export type NoticeTone = 'info' | 'warn' | 'bad';
 
@@ -96,6 +100,24 @@ export function streamNotice(s: Stream, ctx: MessageContext): Notice | undefined
         retry: false
       };
     case 'forbidden':
+      if (s.fallbackNamespaces?.length)
+        return {
+          cluster: s.cluster,
+          tone: 'warn',
+          text:
+            `You may not list ${ctx.noun} in all namespaces of ${s.cluster}; ` +
+            `showing the namespaces you may list: ${s.fallbackNamespaces.join(', ')}.`,
+          retry: false
+        };
+      if (s.fallbackNamespaces)
+        return {
+          cluster: s.cluster,
+          tone: 'bad',
+          text:
+            `You may not list ${ctx.noun} in any namespace of ${s.cluster}. ` +
+            `Ask your admin for list/watch on ${ctx.resourceName}.`,
+          retry: true
+        };
       return {
         cluster: s.cluster,
         tone: 'bad',
@@ -154,7 +176,8 @@ export function emptyMessage(
 ): BodyMessage {
   if (!streams || streams.length === 0) return { text: `Loading ${ctx.noun}…`, tone: 'info' };
   const loading = streams.filter((s) => s.state === 'listing' || s.state === 'waiting');
-  const parked = streams.filter((s) => PARKED.has(s.state));
+  // A forbidden stream shown from the namespaces the user may list is not parked: those rows come.
+  const parked = streams.filter((s) => PARKED.has(s.state) && !s.fallbackNamespaces?.length);
   if (parked.length === streams.length) {
     const notice = streamNotice(parked[0], ctx)!;
     return { text: notice.text, tone: 'bad', action: 'retry', actionLabel: 'Retry' };

@@ -1,0 +1,165 @@
+/**
+ * The metrics history in IndexedDB, so a reload still draws the last minutes: one record per
+ * cluster in a small database of its own (`skiff-metrics`), packed into typed arrays. Like the
+ * snapshot cache it is only a cache: no IndexedDB, quota, a blocked or failed open, a corrupt
+ * record — each becomes "nothing cached" or "not written", counted, never an exception.
+ */
+import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Series } from './types';
+
+export const METRICS_DB_NAME = 'skiff-metrics';
+const STORE = 'history';
+const FORMAT = 1;
+const OPEN_TIMEOUT_MS = 3000;
+
+interface HistoryRecord {
+  format: number;
+  cluster: string;
+  savedAt: number;
+  ids: string[];
+  /** Samples per id, in `ids` order; the arrays below are their concatenation. */
+  lengths: Uint16Array;
+  at: Float64Array;
+  cpu: Float64Array;
+  memory: Float64Array;
+}
+
+interface MetricsDB extends DBSchema {
+  history: { key: string; value: HistoryRecord };
+}
+
+/** What the hub needs of a history cache (tests pass an in-memory one). */
+export interface HistoryStore {
+  load(): Promise<[string, Series][]>;
+  save(cluster: string, entries: [string, Series][], now: number): Promise<void>;
+}
+
+export interface HistoryCacheStats {
+  enabled: boolean;
+  writes: number;
+  writeErrors: number;
+  lastError?: string;
+}
+
+export function packHistory(cluster: string, entries: [string, Series][], now: number): HistoryRecord {
+  let total = 0;
+  for (const [, s] of entries) total += s.at.length;
+  const rec: HistoryRecord = {
+    format: FORMAT,
+    cluster,
+    savedAt: now,
+    ids: entries.map(([id]) => id),
+    lengths: new Uint16Array(entries.length),
+    at: new Float64Array(total),
+    cpu: new Float64Array(total),
+    memory: new Float64Array(total)
+  };
+  let o = 0;
+  entries.forEach(([, s], i) => {
+    rec.lengths[i] = s.at.length;
+    rec.at.set(s.at, o);
+    rec.cpu.set(s.cpu, o);
+    rec.memory.set(s.memory, o);
+    o += s.at.length;
+  });
+  return rec;
+}
+
+/** The histories of a record; nothing for a record that does not add up. */
+export function unpackHistory(rec: unknown): [string, Series][] {
+  const r = rec as Partial<HistoryRecord> | undefined;
+  if (
+    !r ||
+    r.format !== FORMAT ||
+    !Array.isArray(r.ids) ||
+    !(r.lengths instanceof Uint16Array) ||
+    !(r.at instanceof Float64Array) ||
+    !(r.cpu instanceof Float64Array) ||
+    !(r.memory instanceof Float64Array) ||
+    r.lengths.length !== r.ids.length
+  )
+    return [];
+  const total = r.lengths.reduce((a, b) => a + b, 0);
+  if (r.at.length !== total || r.cpu.length !== total || r.memory.length !== total) return [];
+  const out: [string, Series][] = [];
+  let o = 0;
+  r.ids.forEach((id, i) => {
+    const n = r.lengths![i];
+    if (typeof id === 'string')
+      out.push([
+        id,
+        {
+          at: [...r.at!.subarray(o, o + n)],
+          cpu: [...r.cpu!.subarray(o, o + n)],
+          memory: [...r.memory!.subarray(o, o + n)]
+        }
+      ]);
+    o += n;
+  });
+  return out;
+}
+
+export class MetricsHistoryCache implements HistoryStore {
+  readonly stats: HistoryCacheStats = { enabled: true, writes: 0, writeErrors: 0 };
+  private db: Promise<IDBPDatabase<MetricsDB> | undefined> | undefined;
+
+  constructor(
+    /** null: no IndexedDB (the cache keeps nothing). */
+    private readonly factory: IDBFactory | null = globalThis.indexedDB ?? null,
+    private readonly name = METRICS_DB_NAME
+  ) {}
+
+  private open(): Promise<IDBPDatabase<MetricsDB> | undefined> {
+    this.db ??= new Promise<IDBPDatabase<MetricsDB> | undefined>((resolve, reject) => {
+      if (!this.factory) throw new Error('no IndexedDB');
+      const request = this.factory.open(this.name, 1);
+      // Blocked by an old tab or never answering: no cache rather than a wait.
+      const timer = setTimeout(() => reject(new Error('IndexedDB open timed out')), OPEN_TIMEOUT_MS);
+      request.addEventListener('upgradeneeded', () => {
+        if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE);
+      });
+      request.addEventListener('blocked', () => reject(new Error('IndexedDB open blocked')));
+      request.addEventListener('error', (event) => {
+        event.preventDefault();
+        reject(request.error ?? new Error('IndexedDB open failed'));
+      });
+      request.addEventListener('success', () => {
+        clearTimeout(timer);
+        const raw = request.result;
+        // Another tab deleting or upgrading the database: step aside.
+        raw.addEventListener('versionchange', () => raw.close());
+        resolve(wrap(raw) as unknown as IDBPDatabase<MetricsDB>);
+      });
+    }).catch((e) => {
+      this.stats.enabled = false;
+      this.stats.lastError = String(e instanceof Error ? e.message : e);
+      return undefined;
+    });
+    return this.db;
+  }
+
+  async load(): Promise<[string, Series][]> {
+    try {
+      const db = await this.open();
+      if (!db) return [];
+      const records = await db.getAll(STORE);
+      return records.flatMap((r) => unpackHistory(r));
+    } catch (e) {
+      this.stats.lastError = String(e instanceof Error ? e.message : e);
+      return [];
+    }
+  }
+
+  async save(cluster: string, entries: [string, Series][], now: number): Promise<void> {
+    try {
+      const db = await this.open();
+      if (!db) return;
+      await db.put(STORE, packHistory(cluster, entries, now), cluster);
+      this.stats.writes++;
+    } catch (e) {
+      // Quota or a closed database: the next save tries again; nothing live depends on it.
+      this.stats.writeErrors++;
+      this.stats.lastError = String(e instanceof Error ? e.message : e);
+    }
+  }
+}
