@@ -12,6 +12,8 @@ test('the cluster filter shows one cluster’s rows, from the URL and from the t
   await expect(rows.first()).toHaveAttribute('data-cluster', 'demo-dev');
   await expect(page.locator('tr[data-cluster="demo-prod"]')).toHaveCount(0);
   const devOnly = await rowCount(page);
+  // Filtered to one cluster, the list needs no Cluster column.
+  await expect(page.locator('td[data-column="cluster"]')).toHaveCount(0);
 
   // Both clusters: demo-prod is ten times larger; the cluster column shows each row's cluster.
   const picker = page.getByTestId('cluster-picker');
