@@ -5,7 +5,10 @@ import { collectErrors, rowCount } from './helpers';
 // Every view family, in Chromium against the built site: each kind of the catalog in demo mode, and
 // one kind of each family from the Node simulated cluster through real `kubectl proxy --www`.
 
-/** Opens a table by changing the hash in the page (one document, so the engine and its streams stay). */
+/**
+ * Opens a table by setting the hash. SvelteKit's hash router reloads the page for a hash change it did
+ * not make itself, so each table is a fresh page load, like a user typing the URL.
+ */
 async function openTable(page: import('@playwright/test').Page, kindId: string) {
   await page.evaluate((id) => (location.hash = `#/k/${id}`), kindId);
   await expect(page.locator('h1')).toBeVisible();
