@@ -77,15 +77,17 @@ async function main() {
   const log = (line: string) => console.log(`launch: ${line}`);
 
   let running: Launched | undefined = undefined;
+  // The proxies from the moment they exist: a signal while they start must stop them too.
+  let proxies: { stop(): void }[] = [];
   const stop = () => {
     // Children first and synchronously: nothing may outlive the launcher.
-    running?.proxies.forEach((p) => p.stop());
+    proxies.forEach((p) => p.stop());
     void running?.close().finally(() => process.exit(0));
     if (!running) process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  process.once('exit', () => running?.proxies.forEach((p) => p.stop()));
+  process.once('exit', () => proxies.forEach((p) => p.stop()));
 
   const launchOptions = {
     contexts: values.context,
@@ -96,7 +98,8 @@ async function main() {
     port,
     host: values.address,
     acceptHosts,
-    log
+    log,
+    onProxies: (started: { stop(): void }[]) => (proxies = started)
   };
   // kubectl and the contexts are checked before a build that takes a while.
   await chooseContexts(launchOptions);

@@ -19,6 +19,8 @@ export interface LaunchOptions extends KubectlOptions {
   host: string;
   acceptHosts?: RegExp;
   log?: (line: string) => void;
+  /** The proxies, as soon as they exist (before they start): a signal during startup can stop them. */
+  onProxies?: (proxies: SupervisedProxy[]) => void;
 }
 
 export interface Launched extends SkiffServer {
@@ -62,6 +64,7 @@ export async function launch(opts: LaunchOptions): Promise<Launched> {
     throw new LaunchError(`no built Skiff in ${opts.www}: run \`npm run build\` first`);
   }
   const proxies = contexts.map((c) => new SupervisedProxy(c, opts));
+  opts.onProxies?.(proxies);
   const names = clusterNames(contexts);
   // The port first: a busy port fails before any proxy starts.
   const server = await startServer({

@@ -24,7 +24,7 @@ afterEach(async () => {
 /** The window a page would hold, and the smallest count of each cluster's rows seen after `armed`. */
 async function follow(engine: Engine, spec: ViewSpec) {
   const state = { window: EMPTY_WINDOW as WindowState, armed: false, lowest: new Map<string, number>() };
-  await engine.openView({ window: { offset: 0, limit: 100_000 }, ...spec }, (diff) => {
+  const id = await engine.openView({ window: { offset: 0, limit: 100_000 }, ...spec }, (diff) => {
     state.window = applyWindowDiff(state.window, diff);
     if (!state.armed) return;
     const counts = new Map<string, number>();
@@ -36,7 +36,7 @@ async function follow(engine: Engine, spec: ViewSpec) {
     for (const c of clusters) state.lowest.set(c, of(c).length);
     state.armed = true;
   };
-  return { state, of, arm };
+  return { state, of, arm, id };
 }
 
 function podKeys(cluster: string, world: SimWorld): string[] {
@@ -54,11 +54,23 @@ function addPod(world: SimWorld, name: string) {
   });
 }
 
+/** Watch requests each server received, by path (`/api/v1/pods`), to see streams restarted. */
+const watches = new Map<string, string[]>();
+
 async function serve(world: SimWorld, port = 0): Promise<RunningServer> {
-  const server = await serveHandler(world.handler, port);
+  const log: string[] = [];
+  const server = await serveHandler((request) => {
+    const url = new URL(request.url);
+    if (/^(1|true)$/.test(url.searchParams.get('watch') ?? '')) log.push(url.pathname);
+    return world.handler(request);
+  }, port);
+  watches.set(server.url, log);
   cleanup.push(() => server.close());
   return server;
 }
+
+const podWatchesAt = (server: RunningServer) =>
+  (watches.get(server.url) ?? []).filter((p) => p === '/api/v1/pods').length;
 
 function engineFor() {
   const engine = new Engine({
@@ -160,6 +172,7 @@ describe('several clusters', () => {
     const alphaOnly = await follow(engine, { resource: PODS, clusters: ['alpha'] });
     await vi.waitFor(() => expect(view.of('alpha').length).toBe(podKeys('alpha', a).length));
     view.arm(['alpha']);
+    const alphaWatches = podWatchesAt(serverA);
 
     const added = await engine.configure([
       { name: 'alpha', url: serverA.url, color: '#abcdef' },
@@ -169,8 +182,14 @@ describe('several clusters', () => {
     expect(added.details[0].color).toBe('#abcdef');
     await vi.waitFor(() => expect(view.of('beta').sort()).toEqual(podKeys('beta', b).sort()));
     expect(alphaOnly.of('beta')).toEqual([]);
-    // alpha was kept: its rows never left the view.
+    // alpha was kept: its rows never left the view, and its stream was not restarted.
     expect(view.state.lowest.get('alpha')).toBe(podKeys('alpha', a).length);
+    expect(podWatchesAt(serverA)).toBe(alphaWatches);
+    await engine.configure([
+      { name: 'alpha', url: `${serverA.url}` },
+      { name: 'beta', url: serverB.url }
+    ]);
+    expect(podWatchesAt(serverA)).toBe(alphaWatches);
 
     await engine.configure([{ name: 'beta', url: serverB.url }]);
     await vi.waitFor(() => expect(view.of('alpha')).toEqual([]));
@@ -178,6 +197,33 @@ describe('several clusters', () => {
     expect(engine.telemetry().streams.every((s) => s.cluster === 'beta')).toBe(true);
     await expect(engine.configure([{ name: 'bad name!', url: serverB.url }])).rejects.toThrow(/cluster name/);
     await expect(engine.configure([])).rejects.toThrow(/at least one/);
+  });
+
+  it('a view of one cluster follows that cluster to its new URL; closing it leaves other views alone', async () => {
+    const a = new SimWorld({ name: 'a', seed: 6, pods: 12, churn: 0 }).start();
+    const b = new SimWorld({ name: 'b', seed: 7, pods: 9, churn: 0 }).start();
+    cleanup.push(
+      () => a.stop(),
+      () => b.stop()
+    );
+    const [serverA, serverB] = [await serve(a), await serve(b)];
+    const engine = engineFor();
+    await engine.start({ clusters: [{ name: 'prod', url: serverA.url }] });
+    const pinned = await follow(engine, { resource: PODS, clusters: ['prod'] });
+    const all = await follow(engine, { resource: PODS });
+    await vi.waitFor(() => expect(pinned.of('prod').sort()).toEqual(podKeys('prod', a).sort()));
+
+    // prod now points at another API server: both views show what that one holds.
+    await engine.configure([{ name: 'prod', url: serverB.url }]);
+    await vi.waitFor(() => {
+      expect(pinned.of('prod').sort()).toEqual(podKeys('prod', b).sort());
+      expect(all.of('prod').sort()).toEqual(podKeys('prod', b).sort());
+    });
+
+    // Closing the pinned view releases its own informer only: the other view stays live.
+    engine.closeView(pinned.id);
+    addPod(b, 'after-the-pinned-view-closed');
+    await vi.waitFor(() => expect(all.of('prod')).toContain('prod/web/after-the-pinned-view-closed'));
   });
 
   it('clusters behind one origin share its connection budget', async () => {

@@ -6,6 +6,7 @@ import {
   SETTINGS_KEY,
   startOptions
 } from '../../src/lib/config/clusters';
+import { sameCluster } from '../../src/lib/engine/clusters';
 
 function memoryStorage(entries: Record<string, string> = {}): Storage {
   const map = new Map(Object.entries(entries));
@@ -127,5 +128,15 @@ describe('cluster configuration', () => {
       permissionTtlMs: 3000,
       metricsIntervalMs: undefined
     });
+  });
+
+  it('keeps a cluster running when only its colour or its URL’s trailing slash differs', () => {
+    const prod = { name: 'prod', url: 'https://h.example/clusters/prod' };
+    expect(sameCluster(prod, { ...prod, url: 'https://h.example/clusters/prod/', color: '#000' })).toBe(true);
+    expect(
+      sameCluster({ ...prod, url: 'clusters/prod' }, { ...prod, url: 'clusters/prod/' }, 'https://h.example/')
+    ).toBe(true);
+    expect(sameCluster(prod, { ...prod, url: 'https://h.example/clusters/staging/' })).toBe(false);
+    expect(sameCluster(prod, { name: 'prod', demo: true })).toBe(false);
   });
 });

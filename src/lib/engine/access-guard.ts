@@ -105,19 +105,23 @@ export class AccessGuard implements InformerAccess {
     this.timer = undefined;
   }
 
-  /** The TTL changed: the next re-check comes one new TTL from now. */
+  /** The TTL changed: the next re-check comes one new TTL from now (or after the one running). */
   reschedule(): void {
     if (this.stopped || !this.timer) return;
     clearTimeout(this.timer);
     this.schedule();
   }
 
+  /** One chain of re-checks: the timer is unset while a re-check runs, which schedules the next. */
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(
-      () => void this.recheckAll().finally(() => this.schedule()),
-      this.reviewer.ttlMs()
-    );
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.recheckAll().finally(() => {
+        if (!this.timer) this.schedule();
+      });
+    }, this.reviewer.ttlMs());
   }
 
   /**

@@ -113,6 +113,12 @@ export class AnswerCache<V> {
     this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
   }
 
+  /** Forgets every answer whose key matches (a cluster left or was replaced); asks in flight are not kept. */
+  forget(matches: (key: string) => boolean): void {
+    for (const key of new Set([...this.entries.keys(), ...this.inFlight.keys()]))
+      if (matches(key)) this.invalidate(key);
+  }
+
   /** Drops answers expired for longer than one TTL: nothing asks for them any more. */
   prune(): void {
     const horizon = this.clock.now() - this.ttlMs();
@@ -230,6 +236,16 @@ export class AccessReviewer {
   /** The names of the cluster's namespaces, or undefined when the user may not list them. */
   namespaces(cluster: string, fresh = false): Promise<string[] | undefined> {
     return this.namespaceCache.get(cluster, () => this.listNamespaces(cluster), fresh);
+  }
+
+  /** A cluster left or was replaced: its answers are another cluster's. */
+  forgetCluster(cluster: string): void {
+    // Access and rules keys are JSON arrays that start with the cluster; the namespace cache's key is the cluster.
+    const prefix = JSON.stringify([cluster]).slice(0, -1) + ',';
+    const ofCluster = (key: string) => key === cluster || key.startsWith(prefix);
+    this.access.forget(ofCluster);
+    this.rulesCache.forget(ofCluster);
+    this.namespaceCache.forget(ofCluster);
   }
 
   /** Every cached answer, newest first, for the diagnostics page. */

@@ -62,9 +62,21 @@ export function runCluster(config: ClusterConfig, index: number, factory: Cluste
   return { info: { name: config.name, url, demo: false, color, origin: connection.origin }, connection };
 }
 
-/** Whether two configurations run the same cluster the same way (a colour change keeps it running). */
-export function sameCluster(a: ClusterConfig, b: ClusterConfig): boolean {
-  return a.name === b.name && !!a.demo === !!b.demo && (a.demo || a.url === b.url);
+/**
+ * Whether two configurations run the same cluster the same way (a colour change keeps it running;
+ * `clusters/prod` and `clusters/prod/` are one URL).
+ */
+export function sameCluster(a: ClusterConfig, b: ClusterConfig, base?: string): boolean {
+  if (a.name !== b.name || !!a.demo !== !!b.demo) return false;
+  if (a.demo) return true;
+  const url = (c: ClusterConfig) => {
+    try {
+      return absoluteApiUrl(c.url ?? '', base);
+    } catch {
+      return c.url;
+    }
+  };
+  return url(a) === url(b);
 }
 
 export interface ClusterSetOptions {
@@ -116,7 +128,9 @@ export class ClusterSet {
   apply(configs: ClusterConfig[]): { details: ClusterInfo[]; gone: string[] } {
     const before = new Map(this.configs.map((c) => [c.name, c]));
     const kept = new Set(
-      configs.filter((c) => before.has(c.name) && sameCluster(before.get(c.name)!, c)).map((c) => c.name)
+      configs
+        .filter((c) => before.has(c.name) && sameCluster(before.get(c.name)!, c, this.options.factory.base))
+        .map((c) => c.name)
     );
     const gone = [...before.keys()].filter((name) => !kept.has(name));
     for (const name of gone) {

@@ -304,7 +304,7 @@ export class DiscoveryCache {
     const cached = this.answers.get(cluster);
     const maxAge = this.options.maxAgeMs ?? 5 * 60_000;
     if (cached && !refresh && this.now() - cached.fetchedAt < maxAge) return Promise.resolve(cached);
-    let running = this.pending.get(cluster);
+    const running = this.pending.get(cluster);
     if (running) return running;
     const transport = this.options.transport(cluster);
     if (!transport) {
@@ -318,7 +318,11 @@ export class DiscoveryCache {
     }
     let memory = this.memory.get(cluster);
     if (!memory) this.memory.set(cluster, (memory = { aggregated: {} }));
-    running = discoverCluster(cluster, transport, memory, () => this.now()).then((answer) => {
+    const mine: Promise<ClusterDiscovery> = discoverCluster(cluster, transport, memory, () =>
+      this.now()
+    ).then((answer) => {
+      // Forgotten meanwhile (the cluster left or was replaced): the answer is not kept.
+      if (this.pending.get(cluster) !== mine) return answer;
       this.pending.delete(cluster);
       // A failed refresh keeps the resources found before, with the error shown next to them.
       const keep =
@@ -328,8 +332,15 @@ export class DiscoveryCache {
       this.answers.set(cluster, keep);
       return keep;
     });
-    this.pending.set(cluster, running);
-    return running;
+    this.pending.set(cluster, mine);
+    return mine;
+  }
+
+  /** A cluster left or was replaced: what was discovered there no longer applies. */
+  forget(cluster: string): void {
+    this.answers.delete(cluster);
+    this.pending.delete(cluster);
+    this.memory.delete(cluster);
   }
 
   /** What is known now, without fetching (for synchronous callers such as search). */

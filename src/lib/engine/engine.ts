@@ -109,6 +109,8 @@ export class Engine {
         this.registry?.dropCluster(name);
         this.health?.remove(name);
         this.metricsHub?.dropCluster(name);
+        this.guard?.reviewer.forgetCluster(name);
+        this.discoveryCache?.forget(name);
       }
     });
   }
@@ -631,23 +633,32 @@ export class Engine {
   /** Views and tallies of all clusters follow a new cluster list; rows of kept clusters stay. */
   private reattach(info: EngineInfo, gone: string[]): void {
     this.info = info;
+    // Views of every cluster, and views of a cluster that left or was replaced, follow the list.
+    const follows = (clusters: string[] | undefined) =>
+      !clusters?.length || clusters.some((c) => gone.includes(c));
+    /**
+     * Old subscriptions end and the rows of clusters that left go first (a replaced cluster's new
+     * informer has the old key); the new informers are acquired before the kept ones are released,
+     * so a kept informer never drops to no user (and is never restarted).
+     */
+    const swap = (old: Attached[], sink: RowSink, visible: boolean, attachNew: () => Attached[]) => {
+      for (const { unsubscribe } of old) unsubscribe();
+      for (const { informer } of old)
+        if (gone.includes(informer.spec.cluster)) sink.replaceSource(informer.key, []);
+      const next = attachNew();
+      for (const { informer } of old)
+        if (!gone.includes(informer.spec.cluster)) this.registry?.release(informer, visible);
+      return next;
+    };
     for (const v of this.views.values()) {
-      if (v.spec.clusters?.length) continue;
-      for (const { informer, unsubscribe } of v.informers) {
-        unsubscribe();
-        if (gone.includes(informer.spec.cluster)) v.view.replaceSource(informer.key, []);
-        else this.registry?.release(informer, v.visible);
-      }
-      v.informers = this.attachView(v.spec, info, v.view, v.visible);
+      if (!follows(v.spec.clusters)) continue;
+      v.informers = swap(v.informers, v.view, v.visible, () =>
+        this.attachView(v.spec, info, v.view, v.visible)
+      );
     }
     for (const t of this.tallies.values()) {
-      if (t.spec.clusters?.length) continue;
-      for (const { informer, unsubscribe } of t.informers) {
-        unsubscribe();
-        if (gone.includes(informer.spec.cluster)) t.tally.replaceSource(informer.key, []);
-        else this.registry?.release(informer, true);
-      }
-      t.informers = this.attach(t.spec, info, t.tally, true);
+      if (!follows(t.spec.clusters)) continue;
+      t.informers = swap(t.informers, t.tally, true, () => this.attach(t.spec, info, t.tally, true));
     }
   }
 }

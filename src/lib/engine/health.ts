@@ -41,6 +41,7 @@ export class HealthMonitor {
 
   remove(cluster: string): void {
     this.health.delete(cluster);
+    this.inFlight.delete(cluster);
     clearTimeout(this.timers.get(cluster));
     this.timers.delete(cluster);
   }
@@ -68,7 +69,9 @@ export class HealthMonitor {
   probe(cluster: string): Promise<ClusterHealth> {
     const pending = this.inFlight.get(cluster);
     if (pending) return pending;
-    const run = this.ask(cluster).finally(() => this.inFlight.delete(cluster));
+    const run: Promise<ClusterHealth> = this.ask(cluster).finally(() => {
+      if (this.inFlight.get(cluster) === run) this.inFlight.delete(cluster);
+    });
     this.inFlight.set(cluster, run);
     return run;
   }
@@ -80,8 +83,8 @@ export class HealthMonitor {
     const started = this.now();
     const version = await clusterVersion(connection);
     const at = this.now();
-    // Removed while asking: forget the answer.
-    if (!this.health.has(cluster)) return { cluster, reachable: undefined };
+    // Removed (or removed and added again, another connection) while asking: forget the answer.
+    if (this.health.get(cluster) !== before) return { cluster, reachable: undefined };
     const reachable = !version.error;
     const next: ClusterHealth = reachable
       ? {

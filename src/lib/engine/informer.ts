@@ -135,6 +135,8 @@ export class Informer {
   private catchingUp = false;
   private readonly clock: Clock;
   /** Why the user may not read this collection (a review said no, or a 403 the review did not contradict). */
+  /** Counts `run` calls: only the latest may start the watch. */
+  private runs = 0;
   private deniedReason: string | undefined;
   /** The reflector's error count at the last 403 reported to the access guard. */
   private forbiddenErrors = 0;
@@ -188,13 +190,20 @@ export class Informer {
 
   /** Watch continuously over the granted connection (`direct` for the in-browser simulator). */
   async run(lease: Lease | 'direct'): Promise<void> {
+    const run = ++this.runs;
     this.lease = lease === 'direct' ? undefined : lease;
     this.transportKind = lease === 'direct' ? 'direct' : lease.kind;
     this.paused = false;
     await this.load();
     await this.reviewed();
-    if (this.paused || this.deniedReason !== undefined) return;
+    // A later run (a new lease) started while this one waited for its review: that one watches.
+    if (run !== this.runs || this.paused || this.deniedReason !== undefined) return;
     this.startReflector(lease === 'direct' ? 'direct' : lease.kind);
+  }
+
+  /** Whether it holds a connection (or runs directly): false while paused or waiting for a slot. */
+  get running(): boolean {
+    return !this.paused;
   }
 
   /** Asks the access guard before any request: a denied informer stays forbidden without one. */
@@ -330,6 +339,8 @@ export class Informer {
   }
 
   private startReflector(kind: LeaseKind | 'direct') {
+    // One watch per informer: a watch left running here would hold a connection nobody stops.
+    this.reflector?.stop();
     this.reflector = this.createReflector(kind, { onState: (s) => this.onStatus(s) });
     void this.startWith(this.reflector);
   }

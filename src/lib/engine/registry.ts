@@ -66,18 +66,21 @@ export class InformerRegistry {
       this.entries.set(key, entry);
       void informer.load();
     }
+    // Taken back while lingering: it still holds its connection and watches; nothing to start.
+    const stillWatching = entry.linger !== undefined && entry.informer.running;
     if (entry.linger) clearTimeout(entry.linger);
     entry.linger = undefined;
     entry.refs++;
     if (visible) entry.visibleRefs++;
-    if (entry.refs === 1 && !this.isSuspended) this.connect(entry);
+    if (entry.refs === 1 && !this.isSuspended && !stillWatching) this.connect(entry);
     else if (visible && entry.visibleRefs === 1) this.prioritize(entry);
     return entry.informer;
   }
 
   release(informer: Informer, visible: boolean): void {
     const entry = this.entries.get(informer.key);
-    if (!entry) return;
+    // A dropped informer (its cluster left) whose key a new one now has: not this one's refs.
+    if (!entry || entry.informer !== informer) return;
     entry.refs = Math.max(0, entry.refs - 1);
     if (visible) entry.visibleRefs = Math.max(0, entry.visibleRefs - 1);
     if (entry.visibleRefs === 0) this.prioritize(entry);
