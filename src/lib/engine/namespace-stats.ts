@@ -8,7 +8,8 @@
 import type { ResourceRef } from './informer';
 import { builtinResource } from '../kinds/catalog';
 import { Tally, type TallyResult, type TallySpec } from '../view/tally';
-import type { Cell, Row, RowSink } from '../watch/row';
+import type { Cell, Row } from '../watch/row';
+import { RowJoin } from '../watch/row-join';
 
 export interface StatSource {
   /** The cell the count lands in. */
@@ -37,12 +38,9 @@ export const NAMESPACE_STATS: StatSource[] = [
 /** Workload kinds summed into the `workloads` cell. */
 const WORKLOAD_CELLS = ['deployments', 'statefulsets', 'daemonsets', 'cronjobs'];
 
-export class NamespaceStats implements RowSink {
-  private readonly base = new Map<string, { row: Row; source: string }>();
+export class NamespaceStats extends RowJoin {
   /** Counts by stat cell, then by `cluster/namespace`. */
   private readonly counts = new Map<string, Map<string, number>>();
-
-  constructor(private readonly target: RowSink) {}
 
   /** A Tally for one stat in one cluster; wire its input to the stat's informer. */
   tally(stat: StatSource, cluster: string): Tally {
@@ -52,25 +50,6 @@ export class NamespaceStats implements RowSink {
     // A new tally is dirty until its first flush, so no change would call the listener before it.
     flush();
     return tally;
-  }
-
-  replaceSource(source: string, rows: readonly Row[]): void {
-    for (const [key, entry] of this.base) if (entry.source === source) this.base.delete(key);
-    for (const row of rows) this.base.set(row.key, { row, source });
-    this.target.replaceSource(
-      source,
-      rows.map((r) => this.merge(r))
-    );
-  }
-
-  upsert(row: Row, source: string): void {
-    this.base.set(row.key, { row, source });
-    this.target.upsert(this.merge(row), source);
-  }
-
-  remove(key: string): void {
-    this.base.delete(key);
-    this.target.remove(key);
   }
 
   private apply(stat: StatSource, cluster: string, result: TallyResult | null): void {
@@ -94,12 +73,11 @@ export class NamespaceStats implements RowSink {
     for (const key of changed) {
       // A namespace row's key is `cluster//name` (namespaces are cluster-scoped).
       const [c, namespace] = [key.slice(0, cluster.length), key.slice(prefix.length)];
-      const entry = this.base.get(`${c}//${namespace}`);
-      if (entry) this.target.upsert(this.merge(entry.row), entry.source);
+      this.resend(`${c}//${namespace}`);
     }
   }
 
-  private merge(row: Row): Row {
+  protected merge(row: Row): Row {
     const at = `${row.cluster}/${row.name}`;
     const cells: Record<string, Cell> = { ...row.cells };
     let workloads = 0;

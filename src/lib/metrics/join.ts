@@ -6,16 +6,11 @@
  * that cluster is re-sent per source, which the View applies as one batch.
  */
 import type { Row, RowSink } from '../watch/row';
+import { RowJoin } from '../watch/row-join';
 import type { ClusterMetrics, Interest, MetricsChange } from './cluster-metrics';
 import type { MetricsFamily } from './types';
 
-interface Entry {
-  row: Row;
-  source: string;
-}
-
-export class MetricsJoin implements RowSink {
-  private readonly base = new Map<string, Entry>();
+export class MetricsJoin extends RowJoin {
   private readonly clusters = new Map<
     string,
     { metrics: ClusterMetrics; interest: Interest; off: () => void }
@@ -24,32 +19,14 @@ export class MetricsJoin implements RowSink {
   private closed = false;
 
   constructor(
-    private readonly target: RowSink,
+    target: RowSink,
     readonly kindId: string,
     private readonly family: MetricsFamily,
     private readonly metricsOf: (cluster: string) => ClusterMetrics,
     visible: boolean
   ) {
+    super(target);
     this.visible = visible;
-  }
-
-  replaceSource(source: string, rows: readonly Row[]): void {
-    for (const [key, entry] of this.base) if (entry.source === source) this.base.delete(key);
-    for (const row of rows) this.base.set(row.key, { row, source });
-    this.target.replaceSource(
-      source,
-      rows.map((r) => this.merge(r))
-    );
-  }
-
-  upsert(row: Row, source: string): void {
-    this.base.set(row.key, { row, source });
-    this.target.upsert(this.merge(row), source);
-  }
-
-  remove(key: string): void {
-    this.base.delete(key);
-    this.target.remove(key);
   }
 
   setVisible(visible: boolean): void {
@@ -71,7 +48,7 @@ export class MetricsJoin implements RowSink {
   }
 
   /** The row as the view gets it: the object's fields and cells, then the usage cells. */
-  private merge(row: Row): Row {
+  protected merge(row: Row): Row {
     const metrics = this.follow(row.cluster);
     const { cells, series } = metrics.cellsFor(this.family, this.kindId, row);
     const merged: Row = { ...row, cells: { ...row.cells, ...cells } };
@@ -95,11 +72,8 @@ export class MetricsJoin implements RowSink {
   private changed(cluster: string, change: MetricsChange): void {
     if (change.type === 'workloads') {
       if (this.family !== 'workload') return;
-      for (const id of change.ids) {
-        const key = id.slice(this.kindId.length + 1);
-        const entry = id.startsWith(`${this.kindId}|`) ? this.base.get(key) : undefined;
-        if (entry) this.target.upsert(this.merge(entry.row), entry.source);
-      }
+      for (const id of change.ids)
+        if (id.startsWith(`${this.kindId}|`)) this.resend(id.slice(this.kindId.length + 1));
       return;
     }
     const bySource = new Map<string, Row[]>();
