@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clustersFromUrl,
-  loadConfig,
-  parseConfig,
-  SETTINGS_KEY,
-  startOptions
-} from '$lib/config/clusters';
+import { clustersFromUrl, loadConfig, parseConfig, SETTINGS_KEY, startOptions } from '$lib/config/clusters';
 import { sameCluster } from '$lib/engine/clusters';
 
 function memoryStorage(entries: Record<string, string> = {}): Storage {

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DiscoveryCache,
-  discoverCluster,
-  isBrowsable,
-  type DiscoveredResource
-} from '$lib/engine/discovery';
+import { DiscoveryCache, discoverCluster, isBrowsable, type DiscoveredResource } from '$lib/engine/discovery';
 import type { KubeObject } from '$lib/kube/types';
 import { SimWorld, type SimWorldOptions } from '$lib/sim/world';
 import { simTransport, type Transport } from '$lib/watch/transport';

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimCluster } from '$lib/sim/cluster';
-import {
-  Controllers,
-  labelJob,
-  nextCronTime,
-  parseCron,
-  startControllers
-} from '$lib/sim/controllers';
+import { Controllers, labelJob, nextCronTime, parseCron, startControllers } from '$lib/sim/controllers';
 import * as k from '$lib/sim/objects';
 import { populate } from '$lib/sim/populate';
 import { Random } from '$lib/sim/random';

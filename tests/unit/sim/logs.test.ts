@@ -1,12 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  LogFollower,
-  followLogs,
-  logLines,
-  logText,
-  resolveLogContainer,
-  rfc3339Nano
-} from '$lib/sim/logs';
+import { LogFollower, followLogs, logLines, logText, resolveLogContainer, rfc3339Nano } from '$lib/sim/logs';
 import type { KubeObject } from '$lib/kube/types';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');

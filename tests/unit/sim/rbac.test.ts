@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimCluster } from '$lib/sim/cluster';
-import {
-  authorize,
-  forbidden,
-  selfSubjectAccessReview,
-  selfSubjectRulesReview
-} from '$lib/sim/rbac';
+import { authorize, forbidden, selfSubjectAccessReview, selfSubjectRulesReview } from '$lib/sim/rbac';
 import type { ApiError } from '$lib/kube/types';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
