@@ -7,12 +7,12 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Engine, type ViewSpec } from '../../src/lib/engine/engine';
-import type { ResourceRef } from '../../src/lib/engine/informer';
 import type { NewObject } from '../../src/lib/kube/types';
 import { createDemoClusters, type DemoCluster } from '../../src/lib/sim/demo';
 import type { SimWorldOptions } from '../../src/lib/sim/world';
 import { applyWindowDiff, EMPTY_WINDOW } from '../../src/lib/view/apply';
 import type { WindowState } from '../../src/lib/view/types';
+import type { ResourceRef } from '../../src/lib/kube/types';
 
 const SECRETS: ResourceRef = {
   group: '',

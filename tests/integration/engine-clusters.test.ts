@@ -7,11 +7,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serveHandler, type RunningServer } from '../../scripts/sim/node-server';
 import { Engine, type ViewSpec } from '../../src/lib/engine/engine';
-import type { ResourceRef } from '../../src/lib/engine/informer';
 import { createDemoClusters, demoPreset } from '../../src/lib/sim/demo';
 import { SimWorld } from '../../src/lib/sim/world';
 import { applyWindowDiff, EMPTY_WINDOW } from '../../src/lib/view/apply';
 import type { WindowState } from '../../src/lib/view/types';
+import type { ResourceRef } from '../../src/lib/kube/types';
 
 const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
 

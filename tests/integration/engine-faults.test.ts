@@ -5,11 +5,11 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Engine } from '../../src/lib/engine/engine';
-import type { ResourceRef } from '../../src/lib/engine/informer';
 import type { Fault } from '../../src/lib/sim/faults';
 import { SimWorld } from '../../src/lib/sim/world';
 import { applyWindowDiff, EMPTY_WINDOW } from '../../src/lib/view/apply';
 import type { WindowState } from '../../src/lib/view/types';
+import type { ResourceRef } from '../../src/lib/kube/types';
 
 const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
 const CONFIGMAPS: ResourceRef = {

@@ -8,12 +8,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serveHandler, type RunningServer } from '../../scripts/sim/node-server';
 import { SnapshotCache } from '../../src/lib/cache/snapshot-cache';
 import { Engine, PROXY_CLUSTER_NAME, type ViewSpec } from '../../src/lib/engine/engine';
-import type { ResourceRef } from '../../src/lib/engine/informer';
 import type { ObjectUpdate } from '../../src/lib/engine/object-watch';
 import { createDemoClusters } from '../../src/lib/sim/demo';
 import { SimWorld } from '../../src/lib/sim/world';
 import { applyWindowDiff, EMPTY_WINDOW } from '../../src/lib/view/apply';
 import type { WindowState } from '../../src/lib/view/types';
+import type { ResourceRef } from '../../src/lib/kube/types';
 
 const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
 const ref = (

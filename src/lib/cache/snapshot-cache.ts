@@ -8,6 +8,7 @@
  * a change of live data. All database work runs through one queue, so operations take effect in the
  * order they were called and a load never sees half of a write.
  */
+import { systemClock, type TimerClock } from '../kube/clock';
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Row } from '../watch/row';
 import {
@@ -40,18 +41,6 @@ interface CacheDB extends DBSchema {
 type Db = IDBPDatabase<CacheDB>;
 
 export type SnapshotProvider = () => SnapshotData | undefined;
-
-export interface CacheClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: CacheClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>)
-};
 
 export interface CacheLimits {
   maxSnapshots?: number;
@@ -117,7 +106,7 @@ export interface SnapshotCacheOptions {
   openTimeoutMs?: number;
   /** Enforced after every write (least recently used go first). Default 200 snapshots, 256 MiB. */
   limits?: CacheLimits;
-  clock?: CacheClock;
+  clock?: TimerClock;
   onEvent?: (event: CacheEvent) => void;
 }
 
@@ -160,7 +149,7 @@ export class SnapshotCache {
   private readonly throttleMs: number;
   private readonly openTimeoutMs: number;
   private readonly limits: CacheLimits;
-  private readonly clock: CacheClock;
+  private readonly clock: TimerClock;
   private readonly onEvent?: (event: CacheEvent) => void;
 
   private state: State = 'opening';

@@ -7,8 +7,8 @@
  * answer that is not a review, or a network error means "unknown": the caller then just tries the
  * request itself. Plain TypeScript: runs in the engine's worker and in Node.
  */
-import type { Clock } from '../watch/backoff';
 import type { Transport } from '../watch/transport';
+import type { Clock } from '../kube/clock';
 
 export type AccessVerdict = 'allowed' | 'denied' | 'unknown';
 

@@ -6,15 +6,16 @@ import type { CacheStats, SnapshotCache } from '../cache/snapshot-cache';
 import type { LatestSpec } from '../view/latest';
 import type { TallySpec } from '../view/tally';
 import type { ViewFilter, ViewSort, ViewWindow } from '../view/types';
-import type { Clock } from '../watch/backoff';
 import type { ReflectorOptions } from '../watch/reflector';
 import type { Row } from '../watch/row';
 import type { WebSocketFactory } from '../watch/websocket';
 import type { AccessAnswer } from './access';
 import type { OriginBudget } from './budget';
-import type { InformerTelemetry, ResourceRef } from './informer';
+import type { InformerTelemetry } from './informer';
 import type { HistoryStore } from '../metrics/history-cache';
 import type { MetricsTelemetry } from '../metrics/types';
+import type { ResourceRef } from '../kube/types';
+import type { Clock } from '../kube/clock';
 
 /** A simulated cluster as demo mode gets it (the shape `createDemoClusters` returns). */
 export interface DemoCluster {

@@ -9,7 +9,6 @@
  * Plain TypeScript: runs in the engine's worker and in Node.
  */
 import type { PrinterColumn } from '../kube/types';
-import type { Clock } from '../watch/backoff';
 import type { Transport } from '../watch/transport';
 import {
   isAggregated,
@@ -22,7 +21,8 @@ import {
   type DiscoveredResource,
   type FoundGroup
 } from './discovery-parse';
-import type { ResourceRef } from './informer';
+import type { ResourceRef } from '../kube/types';
+import type { Clock } from '../kube/clock';
 
 export { kindIdOf, type DiscoveredResource };
 

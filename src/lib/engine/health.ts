@@ -4,10 +4,10 @@
  * streams' states); when it answers again its streams retry at once instead of waiting out their
  * backoff, so recovery takes one probe interval, not a minute.
  */
-import type { Clock } from '../watch/backoff';
 import type { ClusterHealth } from './api';
 import { clusterVersion } from './cluster-connection';
 import type { ClusterConnection } from './registry';
+import type { Clock } from '../kube/clock';
 
 export interface HealthMonitorOptions {
   connection: (cluster: string) => ClusterConnection | undefined;

@@ -8,8 +8,7 @@
  * from its resourceVersion when its turn comes.
  */
 import type { SnapshotCache } from '../cache/snapshot-cache';
-import type { PrinterColumn } from '../kube/types';
-import type { Clock } from '../watch/backoff';
+import type { ResourceRef } from '../kube/types';
 import { ObjectStore, objectKey, type StoreChange } from '../watch/object-store';
 import { project } from '../watch/projection';
 import {
@@ -21,17 +20,7 @@ import {
 import type { Row, RowSink } from '../watch/row';
 import type { Transport } from '../watch/transport';
 import type { Lease, LeaseKind } from './budget';
-
-export interface ResourceRef {
-  group: string;
-  version: string;
-  /** The collection name in URLs, e.g. `pods`. */
-  plural: string;
-  kind: string;
-  namespaced: boolean;
-  /** A custom resource's printer columns (from its CRD): the projection evaluates them into cells. */
-  printerColumns?: PrinterColumn[];
-}
+import type { Clock } from '../kube/clock';
 
 export interface InformerSpec {
   cluster: string;

@@ -5,11 +5,11 @@
  * namespaces whose numbers moved are re-sent to the view, so the columns sort and filter like any
  * other cell and a namespace event never costs a rescan.
  */
-import type { ResourceRef } from './informer';
 import { builtinResource } from '../kinds/catalog';
 import { Tally, type TallyResult, type TallySpec } from '../view/tally';
 import type { Cell, Row } from '../watch/row';
 import { RowJoin } from '../watch/row-join';
+import type { ResourceRef } from '../kube/types';
 
 export interface StatSource {
   /** The cell the count lands in. */

@@ -4,11 +4,12 @@
  * foreground slot of its origin's budget; without one it re-reads the object every few seconds.
  */
 import type { KubeObject } from '../kube/types';
-import type { Clock } from '../watch/backoff';
 import { Reflector, type ReflectorOptions, type ReflectorStatus } from '../watch/reflector';
 import type { ConnectionBudget, Lease } from './budget';
-import { collectionPath, type ResourceRef } from './informer';
+import { collectionPath } from './informer';
 import type { ClusterConnection } from './registry';
+import type { ResourceRef } from '../kube/types';
+import type { Clock } from '../kube/clock';
 
 export interface ObjectRef {
   cluster: string;

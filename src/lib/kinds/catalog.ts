@@ -3,7 +3,6 @@
  * Kinds the catalog does not know (custom resources, anything discovery finds) get a KindDef from
  * `customKind`, with the CRD's printer columns.
  */
-import type { ResourceRef } from '../engine/informer';
 import type { ResourceType } from '../kube/types';
 import { CLUSTER_KINDS } from './cluster';
 import { CONFIG_KINDS } from './config';
@@ -15,6 +14,7 @@ import { RBAC_KINDS } from './rbac';
 import { STORAGE_KINDS } from './storage';
 import type { KindDef } from './types';
 import { WORKLOAD_KINDS } from './workloads';
+import type { ResourceRef } from '../kube/types';
 
 export { customKind, kindId } from './custom';
 export { statusTone, type Tone } from './tone';

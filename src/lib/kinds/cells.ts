@@ -5,9 +5,7 @@
  */
 import type { Cell } from '../watch/row';
 import type { ColumnDef, ColumnFormat, KindDef, Section } from './types';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Obj = Record<string, any>;
+import type { Obj } from '../kube/types';
 
 /** Cells stay small: a list cell stops growing past this many characters. */
 export const MAX_CELL = 200;

@@ -1,10 +1,11 @@
 /** Cluster-wide kinds: nodes, namespaces, events and the cluster's configuration objects. */
 import { nodeRoles, nodeStatus } from '../kube/node-status';
 import type { Cell } from '../watch/row';
-import { clip, col, conditionStatus, joinList, kind, type Obj } from './cells';
+import { clip, col, conditionStatus, joinList, kind } from './cells';
 import type { ColumnDef, KindDef } from './types';
 import { usageColumns } from '../metrics/columns';
 import { nodeAllocatableCells } from '../metrics/pod-resources';
+import type { Obj } from '../kube/types';
 
 const PRESSURES = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'];
 

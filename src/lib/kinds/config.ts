@@ -4,8 +4,9 @@
  */
 import { decodeHelmRelease, HELM_SECRET_TYPE } from '../kube/helm';
 import type { Cell } from '../watch/row';
-import { col, keyCount, keyNames, kind, type Obj } from './cells';
+import { col, keyCount, keyNames, kind } from './cells';
 import type { KindDef } from './types';
+import type { Obj } from '../kube/types';
 
 /** Helm's timestamps carry nanoseconds (`…:05.123456789Z`): cut to what Date and the UI take. */
 function isoOf(helmTime: string | undefined): string | null {

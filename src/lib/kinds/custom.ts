@@ -3,12 +3,13 @@
  * printer columns (priority > 0 starts hidden, as `kubectl get` shows them only with -o wide);
  * cells evaluate their JSONPath, keyed `pc:<column name>`.
  */
-import type { ResourceRef } from '../engine/informer';
 import { compileJsonPath, evaluateJsonPath, type CompiledPath } from '../kube/jsonpath';
 import type { KubeObject, PrinterColumn, ResourceType } from '../kube/types';
 import type { Cell } from '../watch/row';
-import { clip, col, columns, type Obj } from './cells';
+import { clip, col, columns } from './cells';
 import type { ColumnDef, ColumnFormat, KindDef } from './types';
+import type { ResourceRef } from '../kube/types';
+import type { Obj } from '../kube/types';
 
 /** The id of a resource in URLs, as kubectl spells it: `pods`, `deployments.apps`. */
 export function kindId(r: { group: string; plural: string }): string {

@@ -3,8 +3,9 @@
  * catalog knows them so their columns say more than the CRDs' printer columns do.
  */
 import type { Cell } from '../watch/row';
-import { col, conditionStatus, joinList, kind, type Obj } from './cells';
+import { col, conditionStatus, joinList, kind } from './cells';
 import type { KindDef } from './types';
+import type { Obj } from '../kube/types';
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 

@@ -1,7 +1,8 @@
 /** Network: Services, EndpointSlices, Ingresses, NetworkPolicies (Gateway API kinds are in gateway.ts). */
 import type { Cell } from '../watch/row';
-import { col, joinList, kind, labelSelector, mapSelector, type Obj } from './cells';
+import { col, joinList, kind, labelSelector, mapSelector } from './cells';
 import type { KindDef } from './types';
+import type { Obj } from '../kube/types';
 
 /** LoadBalancer ingress points as `ip` or `hostname`. */
 function lbAddresses(status: Obj | undefined): string[] {

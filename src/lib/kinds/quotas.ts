@@ -1,8 +1,9 @@
 /** Quotas (ResourceQuotas, LimitRanges, PodDisruptionBudgets) and Autoscaling (HPAs). */
 import { quantityValue } from '../kube/quantity';
 import type { Cell } from '../watch/row';
-import { clip, col, joinList, kind, labelSelector, type Obj } from './cells';
+import { clip, col, joinList, kind, labelSelector } from './cells';
 import type { KindDef } from './types';
+import type { Obj } from '../kube/types';
 
 function quotaCells(q: Obj): Record<string, Cell> {
   const hard: Record<string, string> = q.status?.hard ?? q.spec?.hard ?? {};

@@ -1,7 +1,8 @@
 /** RBAC: Roles and ClusterRoles, their bindings, ServiceAccounts. */
 import type { Cell } from '../watch/row';
-import { col, joinList, kind, labelSelector, rbacSubjects, type Obj } from './cells';
+import { col, joinList, kind, labelSelector, rbacSubjects } from './cells';
 import type { KindDef } from './types';
+import type { Obj } from '../kube/types';
 
 function roleCells(r: Obj): Record<string, Cell> {
   const agg: Obj[] | undefined = r.aggregationRule?.clusterRoleSelectors;

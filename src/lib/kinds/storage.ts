@@ -1,6 +1,7 @@
 /** Storage: PersistentVolumeClaims, PersistentVolumes, StorageClasses. */
-import { accessModes, col, kind, type Obj } from './cells';
+import { accessModes, col, kind } from './cells';
 import type { KindDef } from './types';
+import type { Obj } from '../kube/types';
 
 const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 const BETA_DEFAULT_CLASS = 'storageclass.beta.kubernetes.io/is-default-class';

@@ -3,9 +3,9 @@
  * navigation, which columns its table shows and how a full object becomes those cells (the
  * projection, run in the engine's worker at parse time, so rows stay small).
  */
-import type { ResourceRef } from '../engine/informer';
 import type { KubeObject } from '../kube/types';
 import type { Cell } from '../watch/row';
+import type { ResourceRef } from '../kube/types';
 
 export type Section =
   'Cluster' | 'Workloads' | 'Network' | 'Config' | 'Storage' | 'Quotas' | 'Autoscaling' | 'RBAC' | 'Custom';

@@ -2,19 +2,11 @@
 import { podSummary } from '../kube/pod-status';
 import { humanDuration, timeOf } from '../kube/time';
 import type { Cell } from '../watch/row';
-import {
-  col,
-  conditionStatus,
-  joinList,
-  kind,
-  labelSelector,
-  mapSelector,
-  podImages,
-  type Obj
-} from './cells';
+import { col, conditionStatus, joinList, kind, labelSelector, mapSelector, podImages } from './cells';
 import type { KindDef } from './types';
 import { usageColumns } from '../metrics/columns';
 import { podResourceCells } from '../metrics/pod-resources';
+import type { Obj } from '../kube/types';
 
 const SELECTOR = col('selector', 'Selector', 'text', {
   hidden: true,

@@ -174,3 +174,19 @@ export interface DeleteOptions extends WriteOptions {
 export interface WatchHandle {
   stop(): void;
 }
+
+/** A collection of the API: group, version, plural (its URL name), kind and scope. */
+export interface ResourceRef {
+  group: string;
+  version: string;
+  /** The collection name in URLs, e.g. `pods`. */
+  plural: string;
+  kind: string;
+  namespaced: boolean;
+  /** A custom resource's printer columns (from its CRD): the projection evaluates them into cells. */
+  printerColumns?: PrinterColumn[];
+}
+
+/** Any object of the API, read loosely (projections and printers check what they read). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Obj = Record<string, any>;

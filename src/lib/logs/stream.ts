@@ -11,14 +11,7 @@
  * Every failure becomes a state with a message; nothing escapes to the worker.
  */
 import type { ClusterConnection } from '../engine/registry';
-import {
-  Backoff,
-  systemClock,
-  systemSleep,
-  type BackoffOptions,
-  type Clock,
-  type Sleep
-} from '../watch/backoff';
+import { Backoff, systemSleep, type BackoffOptions, type Sleep } from '../watch/backoff';
 import { parseAnsi } from './ansi';
 import { classify, LogRequestError, requestError } from './errors';
 import { logConnections, type LogConnections } from './connections';
@@ -27,6 +20,7 @@ import { LogLineSplitter } from './lines';
 import { sinceTimeOf, splitTimestamp } from './timestamp';
 import type { LogLine, LogSpec, LogState, LogUpdate } from './types';
 import type { ConnectionBudget } from '../engine/budget';
+import { systemClock, type Clock } from '../kube/clock';
 
 export interface LogStreamOptions {
   spec: LogSpec;

@@ -2,9 +2,9 @@
  * What a logs page reads: the kinds that have logs (a pod, or a workload whose pods are merged),
  * the containers to choose from, and a workload's pods as a label selector.
  */
-import type { ResourceRef } from '../engine/informer';
 import { builtinResource } from '../kinds/catalog';
 import type { KubeObject } from '../kube/types';
+import type { ResourceRef } from '../kube/types';
 
 export const PODS = builtinResource('pods');
 

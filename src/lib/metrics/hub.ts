@@ -4,8 +4,6 @@
  * details pages and the overview. Polls run only while a visible view or subscription needs a
  * cluster's metrics and some tab is shown.
  */
-import type { ResourceRef } from '../engine/informer';
-import type { Clock } from '../watch/backoff';
 import type { RowSink } from '../watch/row';
 import { rowKey } from '../watch/row';
 import type { Transport } from '../watch/transport';
@@ -15,6 +13,8 @@ import type { HistoryStore } from './history-cache';
 import { MetricsJoin } from './join';
 import { systemTimers, type Timers } from './poller';
 import { familyOf, kindIdOfRef, type MetricsSpec, type MetricsTelemetry, type MetricsUpdate } from './types';
+import type { ResourceRef } from '../kube/types';
+import type { Clock } from '../kube/clock';
 
 export const DEFAULT_METRICS_INTERVAL_MS = 10_000;
 /** The shortest interval accepted (tests use short ones; the settings page offers seconds). */

@@ -5,10 +5,10 @@
  * stale. A 404 means the cluster has no metrics API (no metrics-server): that is a quiet state,
  * checked again every few minutes, as is a 403.
  */
-import type { Clock } from '../watch/backoff';
 import type { Transport } from '../watch/transport';
 import type { MetricsState, Usage } from './types';
 import { bytes, millicores } from './units';
+import type { Clock } from '../kube/clock';
 
 const API = '/apis/metrics.k8s.io/v1beta1';
 /** Failed polls in a row after which values count as stale. */

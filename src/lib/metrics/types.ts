@@ -1,8 +1,8 @@
+import type { ResourceRef } from '../kube/types';
 /**
  * The shapes of live metrics: what a poll yields, what the join writes into rows, what a details
  * page or the overview subscribes to, and what diagnostics shows. Plain, structured-cloneable data.
  */
-import type { ResourceRef } from '../engine/informer';
 
 /**
  * `ok`: the last poll answered. `stale`: three polls in a row failed (values kept, marked).

@@ -7,6 +7,7 @@
  * Stored objects are immutable: every write stores a new object, so the history, watchers and
  * paged lists can share references without copying.
  */
+import { systemClock, type Clock } from '../kube/clock';
 import { Random } from './random';
 import { jsonEqual } from './json';
 import { mergePatch, jsonPatch, strategicMerge } from './patch';
@@ -32,12 +33,6 @@ import {
   type WatchOptions,
   type WriteOptions
 } from '../kube/types';
-
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
 
 export interface SimClusterOptions {
   name: string;

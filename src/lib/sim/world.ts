@@ -4,11 +4,12 @@
  * start one of these, so they serve the same cluster behaviour.
  */
 import { Churn } from './churn';
-import { SimCluster, type Clock } from './cluster';
+import { SimCluster } from './cluster';
 import { Controllers } from './controllers';
 import { Faults } from './faults';
 import { createApiHandler, type ApiHandler, type ApiHandlerOptions } from './http';
 import { populate } from './populate';
+import type { Clock } from '../kube/clock';
 
 export interface SimWorldOptions {
   name: string;

@@ -3,20 +3,8 @@
  * 500 ms while flushes are slow or diffs are large, and back down after a few calm flushes. It only
  * runs when the view changed; the first change after a quiet spell is flushed at once.
  */
+import { systemClock, type TimerClock } from '../kube/clock';
 import type { WindowDiff } from './types';
-
-/** Time as the scheduler sees it, injected so tests drive it. */
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => performance.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>)
-};
 
 /** What the scheduler needs of a view (View has both). */
 export interface Flushable<D = WindowDiff> {
@@ -25,7 +13,7 @@ export interface Flushable<D = WindowDiff> {
 }
 
 export interface ViewSchedulerOptions {
-  clock?: Clock;
+  clock?: TimerClock;
   /** The interval when calm. Default 100 ms. */
   intervalMs?: number;
   /** The longest interval under load. Default 500 ms. */
@@ -41,7 +29,7 @@ export interface ViewSchedulerOptions {
 const STEP = 2.5;
 
 export class ViewScheduler<D = WindowDiff> {
-  private readonly clock: Clock;
+  private readonly clock: TimerClock;
   private readonly baseMs: number;
   private readonly maxMs: number;
   private readonly slowMs: number;

@@ -2,19 +2,13 @@
  * Time for the watch machinery: an injectable clock and sleep (tests drive time themselves), the
  * retry backoff client-go uses for reflectors, and Retry-After parsing.
  */
-
-export interface Clock {
-  /** Milliseconds since the epoch (or any fixed origin). */
-  now(): number;
-}
+import { systemClock, type Clock } from '../kube/clock';
 
 /**
  * Waits `ms` milliseconds. Resolves early, never rejects, when `signal` aborts: callers check why
  * they woke up themselves.
  */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-export const systemClock: Clock = { now: () => Date.now() };
 
 export const systemSleep: Sleep = (ms, signal) =>
   new Promise((resolve) => {

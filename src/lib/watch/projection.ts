@@ -4,11 +4,11 @@
  * Cells come from the kind catalog; custom resources evaluate their CRD's printer columns; every
  * row also gets `deleting` (deletionTimestamp or null) and `finalizers` (how many).
  */
-import type { ResourceRef } from '../engine/informer';
 import { groupOf, kindForResource, kindOf } from '../kinds/catalog';
 import { printerColumnCells } from '../kinds/custom';
 import type { KubeObject } from '../kube/types';
 import { rowKey, type Cell, type Row } from './row';
+import type { ResourceRef } from '../kube/types';
 
 type Cells = (obj: KubeObject) => Record<string, Cell>;
 

@@ -15,11 +15,12 @@
  * Time (clock and sleep) and randomness are injected, so tests drive every path deterministically.
  */
 import type { KubeObject, Status } from '../kube/types';
-import { Backoff, parseRetryAfter, systemClock, systemSleep, type Clock, type Sleep } from './backoff';
+import { Backoff, parseRetryAfter, systemSleep, type Sleep } from './backoff';
 import { LineSplitter, LineTooLongError } from './ndjson';
 import { ObjectStore, objectKey, type StoreChange, type StoreEntry } from './object-store';
 import { compareResourceVersions } from './resource-version';
 import type { Transport } from './transport';
+import { systemClock, type Clock } from '../kube/clock';
 
 export type ReflectorState =
   /** First sync in progress, nothing known yet. */

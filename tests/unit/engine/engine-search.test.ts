@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '$lib/engine/engine';
-import type { ResourceRef } from '$lib/engine/informer';
 import { SimWorld } from '$lib/sim/world';
+import type { ResourceRef } from '$lib/kube/types';
 
 // The engine's search and discovery, as the page reaches them: what informers hold, and kinds.
 

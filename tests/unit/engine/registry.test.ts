@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InformerRegistry } from '$lib/engine/registry';
-import type { ResourceRef } from '$lib/engine/informer';
 import { SimWorld } from '$lib/sim/world';
 import { simTransport } from '$lib/watch/transport';
+import type { ResourceRef } from '$lib/kube/types';
 
 const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
 

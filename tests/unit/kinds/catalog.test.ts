@@ -4,7 +4,6 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { ResourceRef } from '$lib/engine/informer';
 import { KINDS, customKind, kindById, kindForResource, kindOf } from '$lib/kinds/catalog';
 import { MAX_CELL } from '$lib/kinds/cells';
 import type { KubeObject } from '$lib/kube/types';
@@ -14,6 +13,7 @@ import { authorize } from '$lib/sim/rbac';
 import { parseLabelSelector } from '$lib/sim/selectors';
 import { project } from '$lib/watch/projection';
 import type { Row } from '$lib/watch/row';
+import type { ResourceRef } from '$lib/kube/types';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
 const ROW_FIELDS = new Set(['cluster', 'name', 'namespace', 'creationTimestamp']);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ViewScheduler, type Clock } from '$lib/view/scheduler';
+import { ViewScheduler } from '$lib/view/scheduler';
 import type { WindowDiff } from '$lib/view/types';
 import { View } from '$lib/view/view';
 import type { Row } from '$lib/watch/row';
+import type { TimerClock } from '$lib/kube/clock';
 
-class FakeClock implements Clock {
+class FakeClock implements TimerClock {
   time = 0;
   private timers: { at: number; id: number; callback: () => void }[] = [];
   private nextId = 1;

@@ -1,5 +1,5 @@
+import type { Obj } from '../../kube/types';
 /** Containers as `kubectl describe` puts them in words: state, probes, ports, resources. */
-import type { Obj } from './pod-spec';
 
 export interface StateText {
   /** `Running`, `Waiting`, `Terminated`. */

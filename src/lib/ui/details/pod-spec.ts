@@ -4,9 +4,7 @@
  * account), for links from the Summary and the Related tab.
  */
 import type { KubeObject } from '$lib/kube/types';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Obj = Record<string, any>;
+import type { Obj } from '../../kube/types';
 
 /** The pod spec an object runs: Pod → spec; Deployment, ReplicaSet, StatefulSet, DaemonSet, Job → template; CronJob → job template. */
 export function podSpecOf(obj: KubeObject | Obj): Obj | undefined {

@@ -8,7 +8,8 @@
  */
 import type { KubeObject } from '$lib/kube/types';
 import { labelSelector, mapSelector } from '$lib/kinds/cells';
-import { podSpecOf, podSpecRefs, type Obj } from './pod-spec';
+import { podSpecOf, podSpecRefs } from './pod-spec';
+import type { Obj } from '../../kube/types';
 
 export interface RelatedLink {
   /** How it relates: `Owner`, `Node`, `Mounts`, `Bound volume`… */

@@ -5,13 +5,13 @@
  * the values shown for a revision.
  */
 import { stringify } from 'yaml';
-import type { ResourceRef } from '$lib/engine/informer';
 import { kindById } from '$lib/kinds/catalog';
 import type { ColumnDef } from '$lib/kinds/types';
 import type { HelmRelease } from '$lib/kube/helm';
 import { href, type Query } from '$lib/nav/links';
 import type { LatestSpec } from '$lib/view/latest';
 import type { ViewFilter } from '$lib/view/types';
+import type { ResourceRef } from '$lib/kube/types';
 
 export const SECRETS: ResourceRef = kindById('secrets')!.resource;
 

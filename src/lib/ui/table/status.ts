@@ -3,8 +3,8 @@
  * telemetry), a notice per stream that is not simply live, and the message the empty body shows.
  * Every message says what is happening and what to do.
  */
-import type { ResourceRef } from '$lib/engine/informer';
 import type { EngineTelemetry } from '$lib/engine/engine';
+import type { ResourceRef } from '$lib/kube/types';
 
 export type Stream = EngineTelemetry['streams'][number];
 

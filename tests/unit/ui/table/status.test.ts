@@ -3,7 +3,6 @@
  * the user may list, one with none, and which stream speaks for a namespace view.
  */
 import { describe, expect, it } from 'vitest';
-import type { ResourceRef } from '$lib/engine/informer';
 import {
   emptyMessage,
   streamNotice,
@@ -11,6 +10,7 @@ import {
   type MessageContext,
   type Stream
 } from '$lib/ui/table/status';
+import type { ResourceRef } from '$lib/kube/types';
 
 /** A core namespaced resource. */
 const core = (plural: string, kind: string): ResourceRef => ({

@@ -1,7 +1,6 @@
 /** What the printers share: cell formatting as kubectl's printers do it, common columns, the Printer shape. */
 import type { TableColumnDefinition, TableRowCondition } from '../types';
-
-export type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Obj } from '../../../kube/types';
 
 /** labels.FormatLabels: sorted `k=v` pairs, "<none>" when empty. */
 export function formatLabels(labels: Record<string, string> | undefined): string {

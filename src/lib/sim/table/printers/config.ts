@@ -1,6 +1,7 @@
 /** Configuration and storage: ConfigMaps, Secrets, ServiceAccounts, volumes, claims, classes, quotas. */
 import { since } from '../../../kube/time';
-import { AGE_COL, NAME_COL, accessModes, col, type Obj, type Printer } from './common';
+import { AGE_COL, NAME_COL, accessModes, col, type Printer } from './common';
+import type { Obj } from '../../../kube/types';
 
 export const configMapPrinter: Printer = {
   columns: [NAME_COL, col('Data', 'Data contains the configuration data.'), AGE_COL],

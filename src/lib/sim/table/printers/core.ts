@@ -3,7 +3,8 @@ import { nodeRoles, nodeStatus } from '../../../kube/node-status';
 import { podSummary } from '../../../kube/pod-status';
 import { since } from '../../../kube/time';
 import type { TableRowCondition } from '../types';
-import { AGE_COL, NAME_COL, col, type Obj, type Printer } from './common';
+import { AGE_COL, NAME_COL, col, type Printer } from './common';
+import type { Obj } from '../../../kube/types';
 
 const POD_SUCCEEDED: TableRowCondition[] = [
   { type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }

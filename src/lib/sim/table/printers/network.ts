@@ -8,9 +8,9 @@ import {
   formatLabels,
   listWithMore,
   loadBalancerString,
-  type Obj,
   type Printer
 } from './common';
+import type { Obj } from '../../../kube/types';
 
 function serviceExternalIP(svc: Obj): string {
   const spec = svc.spec ?? {};

@@ -13,9 +13,9 @@ import {
   intOrString,
   selectorCol,
   selectorToString,
-  type Obj,
   type Printer
 } from './common';
+import type { Obj } from '../../../kube/types';
 
 export const deploymentPrinter: Printer = {
   columns: [
