@@ -2,7 +2,7 @@
  * Time for the watch machinery: an injectable clock and sleep (tests drive time themselves), the
  * retry backoff client-go uses for reflectors, and Retry-After parsing.
  */
-import { systemClock, type Clock } from '../kube/clock';
+import type { Clock } from '../kube/clock';
 
 /**
  * Waits `ms` milliseconds. Resolves early, never rejects, when `signal` aborts: callers check why
