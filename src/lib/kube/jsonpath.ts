@@ -1,15 +1,20 @@
 /**
- * The JSONPath subset CRD printer columns use (`additionalPrinterColumns[].jsonPath`): fields
- * `.a.b` (also `['a.b']` and `a\.b` for keys with dots), indices `[0]` and `[-1]`, wildcards `[*]`
- * and `.*`, and filters `[?(@.type=="Ready")]` (==, !=, <, <=, >, >= against a string, number,
- * boolean or null literal, or `[?(@.x)]` for presence). Paths compile once and are cached, since
- * cells are evaluated for every watch event.
+ * JSONPath with kubectl's grammar, as CRD printer columns use it (`additionalPrinterColumns[].jsonPath`,
+ * evaluated by the API server and by Skiff for cells it computes itself): fields `.a.b` (also
+ * `['a.b']` and `a\.b` for keys with dots), indices `[0]` and `[-1]`, slices `[0:2]` and `[::2]`,
+ * unions `[0,2]` and `['a','b']`, wildcards `[*]` and `.*`, recursive descent `..name`, and filters
+ * `[?(@.type=="Ready")]` (==, !=, <, <=, >, >= against a string, number, boolean or null literal, or
+ * `[?(@.x)]` for presence). Paths compile once and are cached, since cells are evaluated for every
+ * watch event.
  */
 
 type Step =
   | { kind: 'field'; name: string }
   | { kind: 'index'; index: number }
+  | { kind: 'slice'; start?: number; end?: number; step?: number }
+  | { kind: 'union'; choices: Step[] }
   | { kind: 'wildcard' }
+  | { kind: 'descend' }
   | { kind: 'filter'; path: Step[]; op?: Comparison; value?: unknown };
 
 type Comparison = '==' | '!=' | '<' | '<=' | '>' | '>=';
@@ -54,6 +59,25 @@ function closing(s: string, open: number): number {
   return -1;
 }
 
+/** `body` cut at each comma outside quotes (a union's choices). */
+function splitChoices(body: string): string[] {
+  const parts: string[] = [];
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === ',') {
+      parts.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(body.slice(start));
+  return parts;
+}
+
 /** Where the comparison operator of a filter body starts (outside quotes), and which it is. */
 function findComparison(body: string): [number, Comparison] | undefined {
   let quote = '';
@@ -70,27 +94,40 @@ function findComparison(body: string): [number, Comparison] | undefined {
   return undefined;
 }
 
+function filter(body: string, path: string): Step {
+  const open = body.indexOf('(');
+  if (open < 0 || body[body.length - 1] !== ')') fail(path, `bad filter ${body}`);
+  const expr = body.slice(open + 1, -1).trim();
+  if (expr[0] !== '@') fail(path, `a filter starts with @: ${body}`);
+  const cmp = findComparison(expr);
+  if (!cmp) return { kind: 'filter', path: parse(expr.slice(1), path) };
+  const [at, op] = cmp;
+  return {
+    kind: 'filter',
+    path: parse(expr.slice(1, at).trim(), path),
+    op,
+    value: literal(expr.slice(at + op.length), path)
+  };
+}
+
+function slice(body: string, path: string): Step {
+  const parts = body.split(':').map((p) => p.trim());
+  if (parts.length > 3 || parts.some((p) => p !== '' && !/^-?\d+$/.test(p)))
+    fail(path, `unsupported slice [${body}]`);
+  const bound = (p: string | undefined) => (p === undefined || p === '' ? undefined : Number(p));
+  return { kind: 'slice', start: bound(parts[0]), end: bound(parts[1]), step: bound(parts[2]) };
+}
+
 function bracket(inner: string, path: string): Step {
   const body = inner.trim();
   if (body === '*') return { kind: 'wildcard' };
-  if (body[0] === '?') {
-    const open = body.indexOf('(');
-    if (open < 0 || body[body.length - 1] !== ')') fail(path, `bad filter ${body}`);
-    const expr = body.slice(open + 1, -1).trim();
-    if (expr[0] !== '@') fail(path, `a filter starts with @: ${body}`);
-    const cmp = findComparison(expr);
-    if (!cmp) return { kind: 'filter', path: parse(expr.slice(1), path) };
-    const [at, op] = cmp;
-    return {
-      kind: 'filter',
-      path: parse(expr.slice(1, at).trim(), path),
-      op,
-      value: literal(expr.slice(at + op.length), path)
-    };
-  }
+  if (body[0] === '?') return filter(body, path);
+  const choices = splitChoices(body);
+  if (choices.length > 1) return { kind: 'union', choices: choices.map((c) => bracket(c, path)) };
   const q = body[0];
-  if ((q === '"' || q === "'") && body[body.length - 1] === q)
+  if ((q === '"' || q === "'") && body.length >= 2 && body[body.length - 1] === q)
     return { kind: 'field', name: body.slice(1, -1) };
+  if (body.includes(':')) return slice(body, path);
   const n = Number(body);
   if (body === '' || !Number.isInteger(n)) fail(path, `unsupported subscript [${body}]`);
   return { kind: 'index', index: n };
@@ -112,15 +149,21 @@ function parse(text: string, path: string): Step[] {
       i = end + 1;
     } else if (c === '.') {
       i++;
-      if (s[i] === '.') fail(path, 'recursive descent (..) is not supported');
+      // `..name`: the value and everything below it, then `name` wherever it is a field.
+      const descend = s[i] === '.';
+      if (descend) {
+        steps.push({ kind: 'descend' });
+        i++;
+      }
       let name = '';
       while (i < s.length && s[i] !== '.' && s[i] !== '[') {
         // `a\.b`: a key with a dot in it (labels and annotations).
         if (s[i] === '\\' && i + 1 < s.length) i++;
         name += s[i++];
       }
-      if (name === '*') steps.push({ kind: 'wildcard' });
-      else if (name !== '') steps.push({ kind: 'field', name });
+      if (name === '*') {
+        if (!descend) steps.push({ kind: 'wildcard' });
+      } else if (name !== '') steps.push({ kind: 'field', name });
     } else if (steps.length === 0 && i === (s[0] === '$' ? 1 : 0)) {
       // A path without its leading dot: `status.phase`.
       s = `${s.slice(0, i)}.${s.slice(i)}`;
@@ -163,6 +206,16 @@ function children(value: unknown): unknown[] {
   return [];
 }
 
+/** Positions a slice selects in an array of `length`: bounds clamped, negative ones from the end. */
+function slicePositions(step: { start?: number; end?: number; step?: number }, length: number): number[] {
+  const bound = (x: number | undefined, dflt: number) =>
+    x === undefined ? dflt : x < 0 ? Math.max(0, length + x) : Math.min(x, length);
+  const by = step.step && step.step > 0 ? step.step : 1;
+  const out: number[] = [];
+  for (let k = bound(step.start, 0); k < bound(step.end, length); k += by) out.push(k);
+  return out;
+}
+
 function run(steps: readonly Step[], from: number, value: unknown, out: unknown[]): void {
   if (value === undefined) return;
   if (from === steps.length) {
@@ -187,8 +240,20 @@ function run(steps: readonly Step[], from: number, value: unknown, out: unknown[
         if (i >= 0 && i < value.length) run(steps, from + 1, value[i], out);
       }
       return;
+    case 'slice':
+      if (Array.isArray(value))
+        for (const i of slicePositions(step, value.length)) run(steps, from + 1, value[i], out);
+      return;
+    case 'union':
+      for (const choice of step.choices) run([choice, ...steps.slice(from + 1)], 0, value, out);
+      return;
     case 'wildcard':
       for (const v of children(value)) run(steps, from + 1, v, out);
+      return;
+    case 'descend':
+      // Document order: the value itself, then each child's subtree.
+      run(steps, from + 1, value, out);
+      for (const v of children(value)) run(steps, from, v, out);
       return;
     case 'filter':
       for (const v of children(value)) {

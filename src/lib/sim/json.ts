@@ -57,3 +57,37 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     j++;
   }
 }
+
+/**
+ * Whether two JSON documents hold the same data, the order of object keys aside (otherwise as
+ * `jsonEqual`): what a controller compares before writing a status it recomputed, since the stored
+ * one may list the same fields in another order (a Job's completion fields are appended when it
+ * finishes, and come first when its status is computed again) and that is no change worth a write.
+ */
+export function jsonEqualIgnoringKeyOrder(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (notPlain(a) || notPlain(b)) return jsonEqualIgnoringKeyOrder(asData(a), asData(b));
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return jsonEqual(a, b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++)
+      if (!jsonEqualIgnoringKeyOrder(inArray(a[i]), inArray(b[i]))) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let keys = 0;
+  for (const key of Object.keys(ao)) {
+    if (skipped(ao[key])) continue;
+    keys++;
+    if (!Object.hasOwn(bo, key) || !jsonEqualIgnoringKeyOrder(ao[key], bo[key])) return false;
+  }
+  for (const key of Object.keys(bo)) if (!skipped(bo[key])) keys--;
+  return keys === 0;
+}
+
+/** What a value serializes to, read back: plain objects and arrays (a Date becomes its string). */
+function asData(v: unknown): unknown {
+  const text = JSON.stringify(v);
+  return text === undefined ? undefined : JSON.parse(text);
+}

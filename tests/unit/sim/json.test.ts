@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonEqual } from '$lib/sim/json';
+import { jsonEqual, jsonEqualIgnoringKeyOrder } from '$lib/sim/json';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -64,5 +64,44 @@ describe('jsonEqual', () => {
     expect(jsonEqual({ a: [1, { b: 'x' }] }, { a: [1, { b: 'y' }] })).toBe(false);
     expect(jsonEqual(undefined, null)).toBe(false);
     expect(jsonEqual(undefined, undefined)).toBe(true);
+  });
+});
+
+/** `v` with the keys of every object sorted: serializes alike for documents that differ only in key order. */
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((key) => [key, sortedKeys(o[key])])
+  );
+}
+
+describe('jsonEqualIgnoringKeyOrder', () => {
+  const sameData = (a: unknown, b: unknown) => same(sortedKeys(a), sortedKeys(b));
+
+  it('agrees with comparing the JSON.stringify output of key-sorted documents', () => {
+    fc.assert(
+      fc.property(doc, doc, (a, b) => {
+        expect(jsonEqualIgnoringKeyOrder(a, b)).toBe(sameData(a, b));
+        for (const m of nearMisses(a)) {
+          expect(jsonEqualIgnoringKeyOrder(a, m)).toBe(sameData(a, m));
+          expect(jsonEqualIgnoringKeyOrder(m, a)).toBe(sameData(m, a));
+        }
+      }),
+      { numRuns: 1000 }
+    );
+  });
+
+  it('ignores key order, and otherwise compares as jsonEqual does', () => {
+    expect(jsonEqualIgnoringKeyOrder({ a: 1, b: { c: 2, d: 3 } }, { b: { d: 3, c: 2 }, a: 1 })).toBe(true);
+    expect(jsonEqualIgnoringKeyOrder([{ a: 1, b: 2 }], [{ b: 2, a: 1 }])).toBe(true);
+    expect(jsonEqualIgnoringKeyOrder([1, 2], [2, 1])).toBe(false);
+    expect(jsonEqualIgnoringKeyOrder({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(jsonEqualIgnoringKeyOrder({ a: 1 }, { b: 1 })).toBe(false);
+    expect(jsonEqualIgnoringKeyOrder({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(jsonEqualIgnoringKeyOrder(undefined, null)).toBe(false);
   });
 });

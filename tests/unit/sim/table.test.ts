@@ -4,7 +4,6 @@ import { BUILTIN_RESOURCES, resourcesFromCrd } from '$lib/sim/resources';
 import {
   columnDefinitions,
   humanDuration,
-  jsonPath,
   toPartialObjectMetadata,
   toPartialObjectMetadataList,
   toTable
@@ -594,31 +593,6 @@ describe('custom resources', () => {
       ['Age', 'date']
     ]);
     expect(t.rows[0].cells).toEqual(['shop-tls', '3m12s']);
-  });
-});
-
-describe('jsonPath', () => {
-  const doc = {
-    spec: { 'app.kubernetes.io/name': 'x', items: [{ n: 1 }, { n: 2 }, { n: 3 }] },
-    status: {
-      conditions: [
-        { type: 'Ready', status: 'False', age: 3 },
-        { type: 'Synced', status: 'True', age: 10 }
-      ]
-    }
-  };
-  it('supports fields, indices, slices, wildcards, quoted keys and filters', () => {
-    expect(jsonPath(doc, '.spec.items[0].n')).toEqual([1]);
-    expect(jsonPath(doc, '.spec.items[-1].n')).toEqual([3]);
-    expect(jsonPath(doc, '.spec.items[*].n')).toEqual([1, 2, 3]);
-    expect(jsonPath(doc, '.spec.items[0:2].n')).toEqual([1, 2]);
-    expect(jsonPath(doc, "{.spec['app.kubernetes.io/name']}")).toEqual(['x']);
-    expect(jsonPath(doc, '.status.conditions[?(@.type=="Synced")].status')).toEqual(['True']);
-    expect(jsonPath(doc, ".status.conditions[?(@.type == 'Ready')].status")).toEqual(['False']);
-    expect(jsonPath(doc, '.status.conditions[?(@.age > 5)].type')).toEqual(['Synced']);
-    expect(jsonPath(doc, '.status.conditions[?(@.missing)].type')).toEqual([]);
-    expect(jsonPath(doc, '..n')).toEqual([1, 2, 3]);
-    expect(jsonPath(doc, '.nope.deeper')).toEqual([]);
   });
 });
 

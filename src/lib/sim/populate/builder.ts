@@ -1,43 +1,22 @@
 /**
  * WorldBuilder: the state of one populate run (the clock, nodes with free room and pod IPs, used
  * service IPs and names, per-namespace usage, event sources) and the building blocks every part of
- * the world uses: pods, Deployments with their ReplicaSet history, Services with EndpointSlices.
+ * the world uses: nodes, pods (pods.ts), Deployments with their ReplicaSet history
+ * (deployment-history.ts), Services with EndpointSlices.
  */
 import type { SimCluster } from '../cluster';
 import * as k from '../objects';
 import { Random } from '../random';
 import type { KubeObject, NewObject, ResourceType } from '../../kube/types';
 import { DAY, HOUR, NAMING_EPOCH, POOLS, REGION, ROLES, SUBJECTS, ZONES } from './catalog';
+import { deploymentWithPods, type DeploymentPlan } from './deployment-history';
+import { makePod, type PodPlan } from './pods';
 import type { PopulateOptions } from './populate';
 
-/** A pod for `makePod`: what `podFromTemplate` takes from the owner, and how the pod should be placed and doing. */
-export interface PodPlan extends Pick<
-  k.PodInit,
-  | 'name'
-  | 'namespace'
-  | 'template'
-  | 'owner'
-  | 'generateName'
-  | 'extraLabels'
-  | 'hostname'
-  | 'subdomain'
-  | 'extraVolumes'
-  | 'priority'
-> {
-  ownerCreated: number;
-  controllerFields: Record<string, unknown>;
-  state?: k.PodState;
-  node?: NodeSlot;
-  daemonSet?: boolean;
-  hostNetwork?: boolean;
-  /** Default: shortly after the owner, sometimes weeks later (a replaced pod). */
-  created?: number;
-  finishedAt?: number;
-  staticAnnotations?: Record<string, string>;
-}
+export type { PodPlan } from './pods';
 
 /** What an Event in the populated world can be about. */
-type EventSourceKind = 'pod' | 'deploy' | 'node' | 'crash' | 'unready' | 'pending' | 'job' | 'hpa';
+export type EventSourceKind = 'pod' | 'deploy' | 'node' | 'crash' | 'unready' | 'pending' | 'job' | 'hpa';
 
 export interface NodeSlot {
   obj: KubeObject;
@@ -269,113 +248,10 @@ export class WorldBuilder {
 
   // ---- pods ----------------------------------------------------------------------------------
 
-  /**
-   * Creates one pod of an owner: picks the node (unless given), its IP, a state, timestamps and
-   * managedFields, and accounts for it in the namespace usage.
-   */
+  /** Creates one pod of an owner (see pods.ts). */
   makePod(p: PodPlan): KubeObject {
-    const rand = this.rand;
-    const state = p.state ?? 'running';
-    const node = state === 'unschedulable' ? undefined : (p.node ?? this.pickWorker());
-    if (node) node.pods++;
-    const created =
-      p.created ??
-      this.between(p.ownerCreated + 2000, p.ownerCreated + (rand.chance(0.25) ? 20 * DAY : 90_000));
-    const base = k.podFromTemplate({
-      name: p.name,
-      namespace: p.namespace,
-      template: p.template,
-      owner: p.owner,
-      generateName: p.generateName,
-      nodeName: node?.name,
-      created,
-      tokenVolumeSuffix: rand.suffix(5),
-      extraLabels: p.extraLabels,
-      hostname: p.hostname,
-      subdomain: p.subdomain,
-      extraVolumes: p.extraVolumes,
-      daemonSetNode: p.daemonSet ? node?.name : undefined,
-      priority: p.priority
-    });
-    if (p.staticAnnotations)
-      base.metadata.annotations = { ...(base.metadata.annotations ?? {}), ...p.staticAnnotations };
-    const scheduledAt = created + rand.int(200, 2500);
-    let startedAt = scheduledAt + rand.int(2000, 20_000);
-    let restartCount = 0;
-    let finishedAt: number | undefined;
-    let exitCode: number | undefined;
-    if (state === 'running' && rand.chance(0.18)) {
-      restartCount = rand.int(1, 6);
-      finishedAt = this.between(startedAt + 60_000, this.now - 60_000);
-      startedAt = Math.min(this.now - 30_000, finishedAt + rand.int(10_000, 40_000));
-      exitCode = rand.pick([1, 1, 2, 137, 143]);
-    } else if (state === 'crashloop') {
-      restartCount = rand.int(4, 180);
-      finishedAt = this.now - rand.int(5_000, 290_000);
-      startedAt = finishedAt - rand.int(3_000, 60_000);
-      exitCode = rand.pick([1, 1, 2, 137]);
-    } else if (state === 'succeeded' || state === 'failed') {
-      finishedAt = p.finishedAt ?? Math.min(this.now, startedAt + rand.int(5_000, 600_000));
-      exitCode = state === 'failed' ? rand.pick([1, 2, 137]) : 0;
-    }
-    const hostIP = node?.ip;
-    const podIP = !node
-      ? undefined
-      : p.hostNetwork
-        ? node.ip
-        : state === 'creating'
-          ? undefined
-          : this.podIP(node);
-    base.status = k.podStatus(base as { metadata: KubeObject['metadata']; spec: Record<string, unknown> }, {
-      state,
-      rand,
-      scheduledAt,
-      startedAt,
-      finishedAt,
-      hostIP,
-      podIP,
-      restartCount,
-      exitCode,
-      message:
-        state === 'unschedulable'
-          ? `0/${this.nodes.length} nodes are available: ${this.nodes.filter((n) => n.controlPlane).length} node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, ${this.nodes.filter((n) => !n.controlPlane).length} Insufficient memory. preemption: 0/${this.nodes.length} nodes are available: ${this.nodes.filter((n) => n.controlPlane).length} Preemption is not helpful for scheduling, ${this.nodes.filter((n) => !n.controlPlane).length} No preemption victims found for incoming pod.`
-          : undefined
-    });
-    const statusTime = Math.min(this.now, Math.max(finishedAt ?? 0, startedAt + 5000));
-    base.metadata.managedFields = k.podManagedFields(
-      base,
-      p.controllerFields,
-      created,
-      statusTime,
-      p.owner ? 'kube-controller-manager' : 'kubelet'
-    );
-    let pod = this.create(base, created);
+    const pod = makePod(this, p);
     this.podCount++;
-    if (state === 'crashloop') {
-      // The kubelet's back-off message names the pod's uid, known only once the pod exists.
-      pod = this.mutate(pod, (o) => {
-        const w = o.status.containerStatuses[0].state.waiting;
-        w.message = w.message.replace(/\(\)$/, `(${o.metadata.uid})`);
-      });
-    }
-    if (state !== 'succeeded' && state !== 'failed') {
-      const u = this.usageOf(p.namespace);
-      u.pods++;
-      for (const c of (base.spec.containers as Record<
-        string,
-        { requests?: Record<string, string>; limits?: Record<string, string> }
-      >[]) ?? []) {
-        const r = c.resources as { requests?: Record<string, string>; limits?: Record<string, string> };
-        u.cpuReq += k.parseQuantity(r?.requests?.cpu) * 1000;
-        u.memReq += k.parseQuantity(r?.requests?.memory);
-        u.cpuLim += k.parseQuantity(r?.limits?.cpu ?? r?.requests?.cpu) * 1000;
-        u.memLim += k.parseQuantity(r?.limits?.memory ?? r?.requests?.memory);
-      }
-    }
-    if (state === 'crashloop') this.eventSources.push({ obj: pod, kind: 'crash' });
-    else if (state === 'notready') this.eventSources.push({ obj: pod, kind: 'unready' });
-    else if (state === 'unschedulable') this.eventSources.push({ obj: pod, kind: 'pending' });
-    else if (this.rand.chance(0.05)) this.eventSources.push({ obj: pod, kind: 'pod' });
     return pod;
   }
 
@@ -385,122 +261,10 @@ export class WorldBuilder {
 
   // ---- workloads -----------------------------------------------------------------------------
 
-  /**
-   * A Deployment, its ReplicaSet history and the pods of the current ReplicaSet. Statuses are computed
-   * from the pods' intended states before anything is created, so each object is written once.
-   */
-  deploymentWithPods(d: {
-    namespace: string;
-    name: string;
-    labels: Record<string, string>;
-    annotations?: Record<string, string>;
-    replicas: number;
-    /** The pod template of a version; `now` is the time its time-derived values are relative to. */
-    templateFor: (version: string, now: number) => Record<string, unknown>;
-    versions: string[]; // oldest first; the last is current
-    created: number;
-    states?: k.PodState[];
-  }): { deployment: KubeObject; pods: KubeObject[] } {
-    const rand = this.rand;
-    const revisions = d.versions.length;
-    const templates = new Map<string, Record<string, unknown>>();
-    const templateFor = (version: string) => {
-      let t = templates.get(version);
-      if (!t) {
-        templates.set(version, (t = d.templateFor(version, this.now)));
-        // Revisions differ only in image tags and labels: one managedFields tree serves them all.
-        const first = templates.values().next().value as { spec: object };
-        k.sameSpecShape(first.spec, (t as { spec: object }).spec);
-      }
-      return t;
-    };
-    const rolloutTimes = d.versions.map(() => d.created);
-    for (let i = 1; i < revisions; i++) {
-      rolloutTimes[i] = this.between(rolloutTimes[i - 1] + HOUR, this.now - (revisions - i) * HOUR);
-    }
-    const rolledOut = rolloutTimes[revisions - 1];
-    const selector = selectorFor(
-      (templateFor(d.versions[revisions - 1]) as k.PodTemplateSpec).metadata?.labels ?? {}
-    );
-    const draft = k.deployment({
-      name: d.name,
-      namespace: d.namespace,
-      created: d.created,
-      labels: d.labels,
-      annotations: d.annotations,
-      replicas: d.replicas,
-      selector,
-      template: templateFor(d.versions[revisions - 1]),
-      revision: revisions
-    });
-    const states = Array.from({ length: d.replicas }, (_, r) => d.states?.[r] ?? 'running');
-    // Keep the last 3 old revisions (a realistic history, fewer objects than the default 10).
-    const firstKept = Math.max(0, revisions - 4);
-    const rsDrafts: NewObject[] = [];
-    for (let i = firstKept; i < revisions; i++) {
-      const isCurrent = i === revisions - 1;
-      const rs = k.replicaSet({
-        name: '',
-        namespace: d.namespace,
-        created: rolloutTimes[i],
-        deployment: draft as KubeObject,
-        template: templateFor(d.versions[i]),
-        // The hash of the template as of NAMING_EPOCH: a restartedAt annotation must not rename the
-        // ReplicaSet and its pods on every load (the controller finds it by template, not by hash).
-        hash: k.templateHash(d.templateFor(d.versions[i], NAMING_EPOCH)),
-        replicas: isCurrent ? d.replicas : 0,
-        revision: i + 1
-      });
-      rs.status = k.replicaSetStatus(
-        rs as KubeObject,
-        isCurrent ? intendedPods(states, rs.spec.template) : []
-      );
-      rsDrafts.push(rs);
-    }
-    const statusTime = rolledOut + 60_000;
-    draft.status = k.deploymentStatus(
-      draft as KubeObject,
-      rsDrafts as KubeObject[],
-      rsDrafts[rsDrafts.length - 1] as KubeObject,
-      statusTime
-    );
-    const manager =
-      d.labels['app.kubernetes.io/managed-by'] === 'Helm' ? 'helm' : 'kubectl-client-side-apply';
-    k.withManagedFields(draft, manager, rolledOut, {
-      manager: 'kube-controller-manager',
-      timeMs: statusTime
-    });
-    const deployment = this.create(draft, d.created);
-    const owner = k.ownerRef(deployment);
-    let pods: KubeObject[] = [];
-    rsDrafts.forEach((rs, j) => {
-      const i = firstKept + j;
-      const isCurrent = i === revisions - 1;
-      rs.metadata.ownerReferences = [owner];
-      k.withManagedFields(rs, 'kube-controller-manager', rolloutTimes[i], {
-        manager: 'kube-controller-manager',
-        timeMs: isCurrent ? this.now - rand.int(0, HOUR) : rolloutTimes[i + 1]
-      });
-      const rsObj = this.create(rs, rolloutTimes[i]);
-      if (!isCurrent) return;
-      this.currentReplicaSets.set(deployment.metadata.uid, rsObj.metadata.name);
-      const rsOwner = k.ownerRef(rsObj);
-      const tpl = rsObj.spec.template;
-      const fields = k.podControllerFields(tpl, rsOwner, `${rsObj.metadata.name}-`);
-      pods = states.map((state) =>
-        this.makePod({
-          name: this.generateName(d.namespace, `${rsObj.metadata.name}-`),
-          generateName: `${rsObj.metadata.name}-`,
-          namespace: d.namespace,
-          template: tpl,
-          owner: rsOwner,
-          ownerCreated: rolloutTimes[i],
-          controllerFields: fields,
-          state
-        })
-      );
-    });
-    if (rand.chance(0.1)) this.eventSources.push({ obj: deployment, kind: 'deploy' });
+  /** A Deployment, its ReplicaSet history and the pods of the current ReplicaSet (see deployment-history.ts). */
+  deploymentWithPods(d: DeploymentPlan): { deployment: KubeObject; pods: KubeObject[] } {
+    const { deployment, pods, currentReplicaSet } = deploymentWithPods(this, d);
+    if (currentReplicaSet) this.currentReplicaSets.set(deployment.metadata.uid, currentReplicaSet);
     return { deployment, pods };
   }
 
@@ -584,38 +348,4 @@ export class WorldBuilder {
   get ca() {
     return this.caCrt;
   }
-}
-
-/** The labels a workload selects its pods by: the stable identifying subset of its template's labels. */
-function selectorFor(labels: Record<string, string>): Record<string, string> {
-  const preferred = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component'];
-  const legacy = ['k8s-app', 'app', 'component'];
-  for (const keys of [preferred, legacy]) {
-    const out: Record<string, string> = {};
-    for (const key of keys) if (labels[key] !== undefined) out[key] = labels[key];
-    if (Object.keys(out).length) return out;
-  }
-  const out = { ...labels };
-  delete out['app.kubernetes.io/version'];
-  delete out['helm.sh/chart'];
-  return out;
-}
-
-/** Stand-ins for pods about to be created in these states: enough for the status computations. */
-function intendedPods(
-  states: k.PodState[],
-  template: { metadata?: { labels?: Record<string, string> } }
-): KubeObject[] {
-  return states.map(
-    (state) =>
-      ({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { labels: template.metadata?.labels ?? {} },
-        status: {
-          phase: state === 'running' || state === 'notready' || state === 'crashloop' ? 'Running' : 'Pending',
-          conditions: [{ type: 'Ready', status: state === 'running' ? 'True' : 'False' }]
-        }
-      }) as unknown as KubeObject
-  );
 }

@@ -3,12 +3,11 @@
  * gives when a client asks for them in its Accept header. Columns and cells follow kubectl's printers
  * (k8s.io/kubernetes pkg/printers/internalversion/printers.go), which the API server runs with
  * `Wide: true`: every column is present and the wide-only ones carry `priority: 1`.
- * Custom resources print their CRD's additionalPrinterColumns (see jsonpath.ts).
+ * Custom resources print their CRD's additionalPrinterColumns (JSONPath: see kube/jsonpath.ts).
  */
 export type * from './types';
 export { columnDefinitions, toPartialObjectMetadata, toPartialObjectMetadataList, toTable } from './table';
 export { humanDuration } from '../../kube/time';
-export { jsonPath } from './jsonpath';
 export { nodeStatus } from '../../kube/node-status';
 export { podSummary } from '../../kube/pod-status';
 export { isDefaultStorageClass } from './printers/config';

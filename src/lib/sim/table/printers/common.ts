@@ -1,6 +1,10 @@
-/** What the printers share: cell formatting as kubectl's printers do it, common columns, the Printer shape. */
+/**
+ * What the printers share: cell formatting as kubectl's printers do it, common columns, the Printer
+ * shape, and the row shape most kinds print (Name, the kind's columns, Age, then any after Age).
+ */
 import type { TableColumnDefinition, TableRowCondition } from '../types';
 import type { Obj } from '../../../kube/types';
+import { since } from '../../../kube/time';
 
 /** labels.FormatLabels: sorted `k=v` pairs, "<none>" when empty. */
 export function formatLabels(labels: Record<string, string> | undefined): string {
@@ -34,6 +38,11 @@ export function formatLabelSelector(selector: Obj | undefined | null): string {
 export function containerCells(containers: Obj[] | undefined): [string, string] {
   const list = containers ?? [];
   return [list.map((c) => c.name ?? '').join(','), list.map((c) => c.image ?? '').join(',')];
+}
+
+/** The wide cells of a kind that runs a pod template: its containers, images and pod selector. */
+export function podTemplateCells(template: Obj | undefined, selector: string): [string, string, string] {
+  return [...containerCells(template?.spec?.containers), selector];
 }
 
 /** `a,b,c + N more...` with at most `max` shown; `empty` when there is nothing. */
@@ -97,8 +106,43 @@ export const selectorCol = (what: string) =>
     1
   );
 
+/** The wide columns of a kind that runs a pod template (see podTemplateCells). */
+export const POD_TEMPLATE_COLS = [CONTAINERS_COL, IMAGES_COL, selectorCol('pods')];
+
 export interface Printer {
   columns: TableColumnDefinition[];
   cells(o: Obj, now: number): unknown[];
   conditions?(o: Obj): TableRowCondition[] | undefined;
+}
+
+/** A kind that prints the common row shape: what it adds around the Name and Age cells. */
+export interface NamedRowKind {
+  /** The columns between Name and Age. */
+  columns: TableColumnDefinition[];
+  /** The columns after Age (mostly wide ones). */
+  afterAge?: TableColumnDefinition[];
+  /** The cells of `columns`, then those of `afterAge`, in order. */
+  cells(o: Obj, now: number): unknown[];
+  /** The Name cell, when it is more than the name. */
+  name?(o: Obj): string;
+  conditions?(o: Obj): TableRowCondition[] | undefined;
+}
+
+/** The printer of a kind with the common row shape: Name, its columns, Age, its columns after Age. */
+export function namedRowPrinter(kind: NamedRowKind): Printer {
+  const beforeAge = kind.columns.length;
+  const printer: Printer = {
+    columns: [NAME_COL, ...kind.columns, AGE_COL, ...(kind.afterAge ?? [])],
+    cells(o, now) {
+      const own = kind.cells(o, now);
+      return [
+        kind.name ? kind.name(o) : o.metadata.name,
+        ...own.slice(0, beforeAge),
+        since(o.metadata.creationTimestamp, now),
+        ...own.slice(beforeAge)
+      ];
+    }
+  };
+  if (kind.conditions) printer.conditions = kind.conditions;
+  return printer;
 }

@@ -1,47 +1,32 @@
 /** Configuration and storage: ConfigMaps, Secrets, ServiceAccounts, volumes, claims, classes, quotas. */
-import { since } from '../../../kube/time';
-import { AGE_COL, NAME_COL, accessModes, col, type Printer } from './common';
+import { accessModes, col, namedRowPrinter, type Printer } from './common';
 import type { Obj } from '../../../kube/types';
 
-export const configMapPrinter: Printer = {
-  columns: [NAME_COL, col('Data', 'Data contains the configuration data.'), AGE_COL],
-  cells: (o, now) => [
-    o.metadata.name,
-    Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
-    since(o.metadata.creationTimestamp, now)
-  ]
-};
+export const configMapPrinter: Printer = namedRowPrinter({
+  columns: [col('Data', 'Data contains the configuration data.')],
+  cells: (o) => [Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length]
+});
 
-export const secretPrinter: Printer = {
+export const secretPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Type', 'Used to facilitate programmatic handling of secret data.'),
-    col('Data', 'Data contains the secret data.'),
-    AGE_COL
+    col('Data', 'Data contains the secret data.')
   ],
-  cells: (o, now) => [
-    o.metadata.name,
-    o.type ?? 'Opaque',
-    Object.keys(o.data ?? {}).length,
-    since(o.metadata.creationTimestamp, now)
-  ]
-};
+  cells: (o) => [o.type ?? 'Opaque', Object.keys(o.data ?? {}).length]
+});
 
-export const serviceAccountPrinter: Printer = {
+export const serviceAccountPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col(
       'Secrets',
       'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'
-    ),
-    AGE_COL
+    )
   ],
-  cells: (o, now) => [o.metadata.name, (o.secrets ?? []).length, since(o.metadata.creationTimestamp, now)]
-};
+  cells: (o) => [(o.secrets ?? []).length]
+});
 
-export const pvPrinter: Printer = {
+export const pvPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Capacity', "capacity is the description of the persistent volume's resources and capacity."),
     col('Access Modes', 'accessModes contains all ways the volume can be mounted.'),
     col(
@@ -58,8 +43,9 @@ export const pvPrinter: Printer = {
     col(
       'Reason',
       'reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.'
-    ),
-    AGE_COL,
+    )
+  ],
+  afterAge: [
     col(
       'VolumeMode',
       'volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state.',
@@ -67,13 +53,12 @@ export const pvPrinter: Printer = {
       1
     )
   ],
-  cells(o, now) {
+  cells(o) {
     const spec = o.spec ?? {};
     const claim = spec.claimRef ? `${spec.claimRef.namespace ?? ''}/${spec.claimRef.name ?? ''}` : '';
     const storageClass =
       o.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? spec.storageClassName ?? '';
     return [
-      o.metadata.name,
       spec.capacity?.storage ?? '0',
       accessModes(spec.accessModes),
       spec.persistentVolumeReclaimPolicy ?? '',
@@ -82,42 +67,39 @@ export const pvPrinter: Printer = {
       storageClass,
       spec.volumeAttributesClassName ?? '<unset>',
       o.status?.reason ?? '',
-      since(o.metadata.creationTimestamp, now),
       spec.volumeMode ?? '<unset>'
     ];
   }
-};
+});
 
-export const pvcPrinter: Printer = {
+export const pvcPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Status', 'phase represents the current phase of PersistentVolumeClaim.'),
     col('Volume', 'volumeName is the binding reference to the PersistentVolume backing this claim.'),
     col('Capacity', 'capacity represents the actual resources of the underlying volume.'),
     col('Access Modes', 'accessModes contains the actual access modes the volume backing the PVC has.'),
     col('StorageClass', 'StorageClass of the pvc'),
-    col('VolumeAttributesClass', 'VolumeAttributesClass of the pvc'),
-    AGE_COL,
+    col('VolumeAttributesClass', 'VolumeAttributesClass of the pvc')
+  ],
+  afterAge: [
     col('VolumeMode', 'volumeMode defines what type of volume is required by the claim.', 'string', 1)
   ],
-  cells(o, now) {
+  cells(o) {
     const spec = o.spec ?? {};
     const bound = !!spec.volumeName;
     const storageClass =
       o.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? spec.storageClassName ?? '';
     return [
-      o.metadata.name,
       o.metadata.deletionTimestamp ? 'Terminating' : (o.status?.phase ?? ''),
       spec.volumeName ?? '',
       bound ? (o.status?.capacity?.storage ?? '0') : '',
       bound ? accessModes(o.status?.accessModes) : '',
       storageClass,
       spec.volumeAttributesClassName ?? '<unset>',
-      since(o.metadata.creationTimestamp, now),
       spec.volumeMode ?? '<unset>'
     ];
   }
-};
+});
 
 /** storageutil.IsDefaultAnnotation. */
 export function isDefaultStorageClass(o: Obj): boolean {
@@ -128,9 +110,8 @@ export function isDefaultStorageClass(o: Obj): boolean {
   );
 }
 
-export const storageClassPrinter: Printer = {
+export const storageClassPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Provisioner', 'provisioner indicates the type of the provisioner.'),
     col(
       'ReclaimPolicy',
@@ -140,30 +121,26 @@ export const storageClassPrinter: Printer = {
       'VolumeBindingMode',
       'volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.'
     ),
-    col('AllowVolumeExpansion', 'allowVolumeExpansion shows whether the storage class allow volume expand.'),
-    AGE_COL
+    col('AllowVolumeExpansion', 'allowVolumeExpansion shows whether the storage class allow volume expand.')
   ],
-  cells: (o, now) => [
-    isDefaultStorageClass(o) ? `${o.metadata.name} (default)` : o.metadata.name,
+  name: (o) => (isDefaultStorageClass(o) ? `${o.metadata.name} (default)` : o.metadata.name),
+  cells: (o) => [
     o.provisioner ?? '',
     o.reclaimPolicy ?? 'Delete',
     o.volumeBindingMode ?? 'Immediate',
-    o.allowVolumeExpansion ?? false,
-    since(o.metadata.creationTimestamp, now)
+    o.allowVolumeExpansion ?? false
   ]
-};
+});
 
-export const resourceQuotaPrinter: Printer = {
+export const resourceQuotaPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Request', 'Request represents a minimum amount of cpu/memory that a container may consume.'),
     col(
       'Limit',
       'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.'
-    ),
-    AGE_COL
+    )
   ],
-  cells(o, now) {
+  cells(o) {
     const hard: Record<string, string> = o.status?.hard ?? {};
     const used: Record<string, string> = o.status?.used ?? {};
     const requests: string[] = [];
@@ -173,11 +150,6 @@ export const resourceQuotaPrinter: Printer = {
       const pieces = name.split('.');
       (pieces.length > 1 && pieces[0] === 'limits' ? limits : requests).push(text);
     }
-    return [
-      o.metadata.name,
-      requests.join(', '),
-      limits.join(', '),
-      since(o.metadata.creationTimestamp, now)
-    ];
+    return [requests.join(', '), limits.join(', ')];
   }
-};
+});

@@ -1,9 +1,8 @@
 /** Pods, Nodes and Namespaces. */
 import { nodeRoles, nodeStatus } from '../../../kube/node-status';
 import { podSummary } from '../../../kube/pod-status';
-import { since } from '../../../kube/time';
 import type { TableRowCondition } from '../types';
-import { AGE_COL, NAME_COL, col, type Printer } from './common';
+import { col, namedRowPrinter, type Printer } from './common';
 import type { Obj } from '../../../kube/types';
 
 const POD_SUCCEEDED: TableRowCondition[] = [
@@ -13,16 +12,16 @@ const POD_FAILED: TableRowCondition[] = [
   { type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }
 ];
 
-export const podPrinter: Printer = {
+export const podPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
     col('Status', 'The aggregate status of the containers in this pod.'),
     col(
       'Restarts',
       'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'
-    ),
-    AGE_COL,
+    )
+  ],
+  afterAge: [
     col(
       'IP',
       'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.',
@@ -58,11 +57,9 @@ export const podPrinter: Printer = {
       gates = `${trueConditions}/${readinessGates.length}`;
     }
     return [
-      pod.metadata.name,
       s.ready,
       s.reason,
       s.restarts,
-      since(pod.metadata.creationTimestamp, now),
       podIP,
       pod.spec?.nodeName || '<none>',
       status.nominatedNodeName || '<none>',
@@ -74,18 +71,15 @@ export const podPrinter: Printer = {
     if (pod.status?.phase === 'Failed') return POD_FAILED;
     return undefined;
   }
-};
+});
 
 function nodeAddress(node: Obj, type: string): string {
   return (node.status?.addresses ?? []).find((a: Obj) => a.type === type)?.address ?? '<none>';
 }
 
-export const nodePrinter: Printer = {
-  columns: [
-    NAME_COL,
-    col('Status', 'The status of the node'),
-    col('Roles', 'The roles of the node'),
-    AGE_COL,
+export const nodePrinter: Printer = namedRowPrinter({
+  columns: [col('Status', 'The status of the node'), col('Roles', 'The roles of the node')],
+  afterAge: [
     col('Version', 'Kubelet Version reported by the node.'),
     col('Internal-IP', 'List of addresses reachable to the node.', 'string', 1),
     col('External-IP', 'List of addresses reachable to the node.', 'string', 1),
@@ -108,13 +102,11 @@ export const nodePrinter: Printer = {
       1
     )
   ],
-  cells(node, now) {
+  cells(node) {
     const info = node.status?.nodeInfo ?? {};
     return [
-      node.metadata.name,
       nodeStatus(node),
       nodeRoles(node.metadata.labels),
-      since(node.metadata.creationTimestamp, now),
       info.kubeletVersion ?? '',
       nodeAddress(node, 'InternalIP'),
       nodeAddress(node, 'ExternalIP'),
@@ -123,9 +115,9 @@ export const nodePrinter: Printer = {
       info.containerRuntimeVersion || '<unknown>'
     ];
   }
-};
+});
 
-export const namespacePrinter: Printer = {
-  columns: [NAME_COL, col('Status', 'The status of the namespace'), AGE_COL],
-  cells: (o, now) => [o.metadata.name, o.status?.phase ?? '', since(o.metadata.creationTimestamp, now)]
-};
+export const namespacePrinter: Printer = namedRowPrinter({
+  columns: [col('Status', 'The status of the namespace')],
+  cells: (o) => [o.status?.phase ?? '']
+});

@@ -1,6 +1,6 @@
 /** Custom resources: the CRD's additionalPrinterColumns, evaluated with JSONPath. */
 import type { PrinterColumn } from '../../../kube/types';
-import { isObject, jsonPath } from '../jsonpath';
+import { evaluateJsonPath } from '../../../kube/jsonpath';
 import { humanDuration, timeOf } from '../../../kube/time';
 import { DOC_AGE, NAME_COL, type Printer } from './common';
 
@@ -8,10 +8,11 @@ import { DOC_AGE, NAME_COL, type Printer } from './common';
 function goText(v: unknown): string {
   if (v === null || v === undefined) return '<nil>';
   if (Array.isArray(v)) return `[${v.map(goText).join(' ')}]`;
-  if (isObject(v)) {
-    return `map[${Object.keys(v)
+  if (typeof v === 'object') {
+    const map = v as Record<string, unknown>;
+    return `map[${Object.keys(map)
       .sort()
-      .map((k) => `${k}:${goText(v[k])}`)
+      .map((k) => `${k}:${goText(map[k])}`)
       .join(' ')}]`;
   }
   return String(v);
@@ -60,7 +61,7 @@ export function customResourcePrinter(columns: PrinterColumn[]): Printer {
       ...extra.map((c) => {
         let results: unknown[];
         try {
-          results = jsonPath(o, c.jsonPath);
+          results = evaluateJsonPath(c.jsonPath, o);
         } catch {
           results = [];
         }

@@ -1,13 +1,11 @@
 /** Services, EndpointSlices, Ingresses, IngressClasses and NetworkPolicies. */
-import { since } from '../../../kube/time';
 import {
-  AGE_COL,
-  NAME_COL,
   col,
   formatLabelSelector,
   formatLabels,
   listWithMore,
   loadBalancerString,
+  namedRowPrinter,
   type Printer
 } from './common';
 import type { Obj } from '../../../kube/types';
@@ -30,17 +28,17 @@ function serviceExternalIP(svc: Obj): string {
   return '<unknown>';
 }
 
-export const servicePrinter: Printer = {
+export const servicePrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Type', 'type determines how the Service is exposed.'),
     col('Cluster-IP', 'clusterIP is the IP address of the service and is usually assigned randomly.'),
     col(
       'External-IP',
       'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.'
     ),
-    col('Port(s)', 'The list of ports that are exposed by this service.'),
-    AGE_COL,
+    col('Port(s)', 'The list of ports that are exposed by this service.')
+  ],
+  afterAge: [
     col(
       'Selector',
       'Route service traffic to pods with label keys and values matching this selector.',
@@ -48,7 +46,7 @@ export const servicePrinter: Printer = {
       1
     )
   ],
-  cells(o, now) {
+  cells(o) {
     const spec = o.spec ?? {};
     const clusterIP = spec.clusterIPs?.[0] ?? spec.clusterIP ?? '<none>';
     const ports = (spec.ports ?? [])
@@ -57,50 +55,38 @@ export const servicePrinter: Printer = {
       )
       .join(',');
     return [
-      o.metadata.name,
       spec.type ?? 'ClusterIP',
       clusterIP || '<none>',
       serviceExternalIP(o),
       ports || '<none>',
-      since(o.metadata.creationTimestamp, now),
       formatLabels(spec.selector)
     ];
   }
-};
+});
 
-export const endpointSlicePrinter: Printer = {
+export const endpointSlicePrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('AddressType', 'addressType specifies the type of address carried by this EndpointSlice.'),
     col('Ports', 'ports specifies the list of network ports exposed by each endpoint in this slice.'),
-    col('Endpoints', 'endpoints is a list of unique endpoints in this slice.'),
-    AGE_COL
+    col('Endpoints', 'endpoints is a list of unique endpoints in this slice.')
   ],
-  cells(o, now) {
+  cells(o) {
     const ports = (o.ports ?? []).map((p: Obj) =>
       p.port !== undefined && p.port !== null ? String(p.port) : (p.name ?? '*')
     );
     const addresses = (o.endpoints ?? []).flatMap((e: Obj) => e.addresses ?? []);
-    return [
-      o.metadata.name,
-      o.addressType ?? '',
-      listWithMore(ports, 3, '<unset>'),
-      listWithMore(addresses, 3, '<unset>'),
-      since(o.metadata.creationTimestamp, now)
-    ];
+    return [o.addressType ?? '', listWithMore(ports, 3, '<unset>'), listWithMore(addresses, 3, '<unset>')];
   }
-};
+});
 
-export const ingressPrinter: Printer = {
+export const ingressPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Class', 'The name of the IngressClass resource that should be used for additional configuration'),
     col('Hosts', 'Hosts that incoming requests are matched against before the ingress rule'),
     col('Address', 'Address is a list containing ingress points for the load-balancer'),
-    col('Ports', 'Ports of TLS configurations that open'),
-    AGE_COL
+    col('Ports', 'Ports of TLS configurations that open')
   ],
-  cells(o, now) {
+  cells(o) {
     const rules: Obj[] = o.spec?.rules ?? [];
     // formatHosts: up to three hosts; once three are listed any further rule means "+ N more..."
     const hosts: string[] = [];
@@ -112,39 +98,27 @@ export const ingressPrinter: Printer = {
     let hostText = hosts.length === 0 ? '*' : hosts.join(',');
     if (more) hostText = `${hostText} + ${rules.length - 3} more...`;
     return [
-      o.metadata.name,
       o.spec?.ingressClassName ?? '<none>',
       hostText,
       loadBalancerString(o.status?.loadBalancer),
-      (o.spec?.tls ?? []).length > 0 ? '80, 443' : '80',
-      since(o.metadata.creationTimestamp, now)
+      (o.spec?.tls ?? []).length > 0 ? '80, 443' : '80'
     ];
   }
-};
+});
 
-export const ingressClassPrinter: Printer = {
+export const ingressClassPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Controller', 'Controller that is responsible for handling this class'),
-    col('Parameters', 'A reference to a resource with additional parameters'),
-    AGE_COL
+    col('Parameters', 'A reference to a resource with additional parameters')
   ],
-  cells(o, now) {
+  cells(o) {
     const p = o.spec?.parameters;
     const params = p ? `${p.kind}${p.apiGroup ? `.${p.apiGroup}` : ''}/${p.name}` : '<none>';
-    return [o.metadata.name, o.spec?.controller ?? '', params, since(o.metadata.creationTimestamp, now)];
+    return [o.spec?.controller ?? '', params];
   }
-};
+});
 
-export const networkPolicyPrinter: Printer = {
-  columns: [
-    NAME_COL,
-    col('Pod-Selector', 'Selects the pods to which this NetworkPolicy object applies.'),
-    AGE_COL
-  ],
-  cells: (o, now) => [
-    o.metadata.name,
-    formatLabelSelector(o.spec?.podSelector ?? {}),
-    since(o.metadata.creationTimestamp, now)
-  ]
-};
+export const networkPolicyPrinter: Printer = namedRowPrinter({
+  columns: [col('Pod-Selector', 'Selects the pods to which this NetworkPolicy object applies.')],
+  cells: (o) => [formatLabelSelector(o.spec?.podSelector ?? {})]
+});

@@ -1,25 +1,24 @@
 /** Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs, HPAs and PodDisruptionBudgets. */
 import { humanDuration, since, timeOf } from '../../../kube/time';
 import {
-  AGE_COL,
   CONTAINERS_COL,
   IMAGES_COL,
-  NAME_COL,
+  POD_TEMPLATE_COLS,
   boolPtr,
   col,
   containerCells,
   formatLabelSelector,
   formatLabels,
   intOrString,
-  selectorCol,
+  namedRowPrinter,
+  podTemplateCells,
   selectorToString,
   type Printer
 } from './common';
 import type { Obj } from '../../../kube/types';
 
-export const deploymentPrinter: Printer = {
+export const deploymentPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Ready', 'Number of the pod with ready state'),
     col(
       'Up-to-date',
@@ -28,76 +27,43 @@ export const deploymentPrinter: Printer = {
     col(
       'Available',
       'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'
-    ),
-    AGE_COL,
-    CONTAINERS_COL,
-    IMAGES_COL,
-    selectorCol('pods')
+    )
   ],
-  cells(o, now) {
-    const [names, images] = containerCells(o.spec?.template?.spec?.containers);
-    return [
-      o.metadata.name,
-      `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`,
-      o.status?.updatedReplicas ?? 0,
-      o.status?.availableReplicas ?? 0,
-      since(o.metadata.creationTimestamp, now),
-      names,
-      images,
-      selectorToString(o.spec?.selector)
-    ];
-  }
-};
+  afterAge: POD_TEMPLATE_COLS,
+  cells: (o) => [
+    `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`,
+    o.status?.updatedReplicas ?? 0,
+    o.status?.availableReplicas ?? 0,
+    ...podTemplateCells(o.spec?.template, selectorToString(o.spec?.selector))
+  ]
+});
 
-export const replicaSetPrinter: Printer = {
+export const replicaSetPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Desired', 'Replicas is the number of desired pods.', 'integer'),
     col('Current', 'Replicas is the most recently observed number of replicas.', 'integer'),
-    col('Ready', 'The number of ready replicas for this replica set.', 'integer'),
-    AGE_COL,
-    CONTAINERS_COL,
-    IMAGES_COL,
-    selectorCol('pods')
+    col('Ready', 'The number of ready replicas for this replica set.', 'integer')
   ],
-  cells(o, now) {
-    const [names, images] = containerCells(o.spec?.template?.spec?.containers);
-    return [
-      o.metadata.name,
-      o.spec?.replicas ?? 1,
-      o.status?.replicas ?? 0,
-      o.status?.readyReplicas ?? 0,
-      since(o.metadata.creationTimestamp, now),
-      names,
-      images,
-      formatLabelSelector(o.spec?.selector)
-    ];
-  }
-};
+  afterAge: POD_TEMPLATE_COLS,
+  cells: (o) => [
+    o.spec?.replicas ?? 1,
+    o.status?.replicas ?? 0,
+    o.status?.readyReplicas ?? 0,
+    ...podTemplateCells(o.spec?.template, formatLabelSelector(o.spec?.selector))
+  ]
+});
 
-export const statefulSetPrinter: Printer = {
-  columns: [
-    NAME_COL,
-    col('Ready', 'Number of the pod with ready state'),
-    AGE_COL,
-    CONTAINERS_COL,
-    IMAGES_COL
-  ],
-  cells(o, now) {
-    const [names, images] = containerCells(o.spec?.template?.spec?.containers);
-    return [
-      o.metadata.name,
-      `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`,
-      since(o.metadata.creationTimestamp, now),
-      names,
-      images
-    ];
-  }
-};
+export const statefulSetPrinter: Printer = namedRowPrinter({
+  columns: [col('Ready', 'Number of the pod with ready state')],
+  afterAge: [CONTAINERS_COL, IMAGES_COL], // kubectl prints no selector for StatefulSets
+  cells: (o) => [
+    `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`,
+    ...containerCells(o.spec?.template?.spec?.containers)
+  ]
+});
 
-export const daemonSetPrinter: Printer = {
+export const daemonSetPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Desired', 'The total number of nodes that should be running the daemon pod.', 'integer'),
     col(
       'Current',
@@ -115,47 +81,35 @@ export const daemonSetPrinter: Printer = {
       'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.',
       'integer'
     ),
-    col('Node Selector', 'NodeSelector is a selector which must be true for the pod to fit on a node.'),
-    AGE_COL,
-    CONTAINERS_COL,
-    IMAGES_COL,
-    selectorCol('pods')
+    col('Node Selector', 'NodeSelector is a selector which must be true for the pod to fit on a node.')
   ],
-  cells(o, now) {
+  afterAge: POD_TEMPLATE_COLS,
+  cells(o) {
     const s = o.status ?? {};
-    const [names, images] = containerCells(o.spec?.template?.spec?.containers);
     return [
-      o.metadata.name,
       s.desiredNumberScheduled ?? 0,
       s.currentNumberScheduled ?? 0,
       s.numberReady ?? 0,
       s.updatedNumberScheduled ?? 0,
       s.numberAvailable ?? 0,
       formatLabels(o.spec?.template?.spec?.nodeSelector),
-      since(o.metadata.creationTimestamp, now),
-      names,
-      images,
-      formatLabelSelector(o.spec?.selector)
+      ...podTemplateCells(o.spec?.template, formatLabelSelector(o.spec?.selector))
     ];
   }
-};
+});
 
 function jobCondition(o: Obj, type: string): boolean {
   const c = (o.status?.conditions ?? []).find((x: Obj) => x.type === type);
   return !!c && c.status === 'True';
 }
 
-export const jobPrinter: Printer = {
+export const jobPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Status', 'Status of the job.'),
     col('Completions', 'The number of pods which reached phase Succeeded.'),
-    col('Duration', 'Time required to complete the job.'),
-    AGE_COL,
-    CONTAINERS_COL,
-    IMAGES_COL,
-    selectorCol('pods')
+    col('Duration', 'Time required to complete the job.')
   ],
+  afterAge: POD_TEMPLATE_COLS,
   cells(o, now) {
     const spec = o.spec ?? {};
     const st = o.status ?? {};
@@ -174,56 +128,41 @@ export const jobPrinter: Printer = {
     else if (o.metadata.deletionTimestamp) status = 'Terminating';
     else if (jobCondition(o, 'Suspended')) status = 'Suspended';
     else if (jobCondition(o, 'FailureTarget')) status = 'FailureTarget';
-    const [names, images] = containerCells(spec.template?.spec?.containers);
     return [
-      o.metadata.name,
       status,
       completions,
       duration,
-      since(o.metadata.creationTimestamp, now),
-      names,
-      images,
-      formatLabelSelector(spec.selector)
+      ...podTemplateCells(spec.template, formatLabelSelector(spec.selector))
     ];
   }
-};
+});
 
-export const cronJobPrinter: Printer = {
+export const cronJobPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Schedule', 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.'),
     col('Timezone', 'The time zone name for the given schedule.'),
     col('Suspend', 'This flag tells the controller to suspend subsequent executions.', 'boolean'),
     col('Active', 'A list of pointers to currently running jobs.', 'integer'),
-    col('Last Schedule', 'Information when was the last time the job was successfully scheduled.'),
-    AGE_COL,
-    CONTAINERS_COL,
-    IMAGES_COL,
-    selectorCol('pods')
+    col('Last Schedule', 'Information when was the last time the job was successfully scheduled.')
   ],
+  afterAge: POD_TEMPLATE_COLS,
   cells(o, now) {
     const spec = o.spec ?? {};
     const jobSpec = spec.jobTemplate?.spec ?? {};
-    const [names, images] = containerCells(jobSpec.template?.spec?.containers);
     const last = o.status?.lastScheduleTime;
     return [
-      o.metadata.name,
       spec.schedule ?? '',
       spec.timeZone ?? '<none>',
       boolPtr(spec.suspend),
       (o.status?.active ?? []).length,
       last ? since(last, now) : '<none>',
-      since(o.metadata.creationTimestamp, now),
-      names,
-      images,
-      formatLabelSelector(jobSpec.selector)
+      ...podTemplateCells(jobSpec.template, formatLabelSelector(jobSpec.selector))
     ];
   }
-};
+});
 
-export const hpaPrinter: Printer = {
+export const hpaPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col(
       'Reference',
       'reference to scaled resource; horizontal pod autoscaler will learn the current resource consumption and will set the desired number of pods by using its Scale subresource.'
@@ -240,23 +179,20 @@ export const hpaPrinter: Printer = {
       'MaxPods',
       'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.'
     ),
-    col('Replicas', 'currentReplicas is current number of replicas of pods managed by this autoscaler.'),
-    AGE_COL
+    col('Replicas', 'currentReplicas is current number of replicas of pods managed by this autoscaler.')
   ],
-  cells(o, now) {
+  cells(o) {
     const spec = o.spec ?? {};
     const ref = spec.scaleTargetRef ?? {};
     return [
-      o.metadata.name,
       `${ref.kind ?? ''}/${ref.name ?? ''}`,
       formatHpaMetrics(spec.metrics ?? [], o.status?.currentMetrics ?? []),
       spec.minReplicas !== undefined && spec.minReplicas !== null ? String(spec.minReplicas) : '<unset>',
       spec.maxReplicas ?? 0,
-      o.status?.currentReplicas ?? 0,
-      since(o.metadata.creationTimestamp, now)
+      o.status?.currentReplicas ?? 0
     ];
   }
-};
+});
 
 /** formatHPAMetrics: at most two targets shown, then "+ N more...". */
 function formatHpaMetrics(specs: Obj[], statuses: Obj[]): string {
@@ -306,19 +242,15 @@ function formatHpaMetrics(specs: Obj[], statuses: Obj[]): string {
   return list.length > 2 ? `${shown} + ${list.length - 2} more...` : shown;
 }
 
-export const pdbPrinter: Printer = {
+export const pdbPrinter: Printer = namedRowPrinter({
   columns: [
-    NAME_COL,
     col('Min Available', 'The minimum number of pods that must be available.'),
     col('Max Unavailable', 'The maximum number of pods that may be unavailable.'),
-    col('Allowed Disruptions', 'Calculated number of pods that may be disrupted at this time.', 'integer'),
-    AGE_COL
+    col('Allowed Disruptions', 'Calculated number of pods that may be disrupted at this time.', 'integer')
   ],
-  cells: (o, now) => [
-    o.metadata.name,
+  cells: (o) => [
     intOrString(o.spec?.minAvailable),
     intOrString(o.spec?.maxUnavailable),
-    o.status?.disruptionsAllowed ?? 0,
-    since(o.metadata.creationTimestamp, now)
+    o.status?.disruptionsAllowed ?? 0
   ]
-};
+});

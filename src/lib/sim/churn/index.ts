@@ -8,12 +8,15 @@
  * Seeded and driven by `step(dtMs)` (the caller owns the timer): the same seed, cluster and steps give
  * the same sequence of changes. Each action's writes count against the rate, so over time the cluster
  * sees `rate` churn writes per simulated second (work the controllers do in response comes on top).
+ * What each change writes (Events, crashes, one-off Jobs) is built in changes.ts.
  */
-import type { ChangeEvent, SimCluster } from './cluster';
-import { EventLog, labelJob, type EventInput } from './controllers';
-import * as k from './objects';
-import { Random } from './random';
-import type { KubeObject, ResourceType } from '../kube/types';
+import type { ChangeEvent, SimCluster } from '../cluster';
+import { EventLog, labelJob } from '../controllers';
+import * as k from '../objects';
+import { Random } from '../random';
+import type { KubeObject, ResourceType } from '../../kube/types';
+import { crashOrRestart, oneOffJob, podEvent } from './changes';
+import { PickSet } from './pick-set';
 
 export type ChurnAction = 'readiness' | 'crash' | 'event' | 'scale' | 'rollout' | 'job' | 'node';
 
@@ -47,53 +50,6 @@ const MIN_GAP_MS: Partial<Record<ChurnAction, number>> = {
   node: 60_000
 };
 const CHEAP: ChurnAction[] = ['readiness', 'crash', 'event'];
-
-/** A set with O(1) insert, delete and uniform random pick, in a deterministic order. */
-class PickSet<T> {
-  private items: T[] = [];
-  private keys: string[] = [];
-  private index = new Map<string, number>();
-
-  get size() {
-    return this.items.length;
-  }
-
-  set(key: string, item: T) {
-    const i = this.index.get(key);
-    if (i !== undefined) {
-      this.items[i] = item;
-      return;
-    }
-    this.index.set(key, this.items.length);
-    this.items.push(item);
-    this.keys.push(key);
-  }
-
-  delete(key: string) {
-    const i = this.index.get(key);
-    if (i === undefined) return;
-    const last = this.items.length - 1;
-    this.items[i] = this.items[last];
-    this.keys[i] = this.keys[last];
-    this.index.set(this.keys[i], i);
-    this.items.pop();
-    this.keys.pop();
-    this.index.delete(key);
-  }
-
-  has(key: string) {
-    return this.index.has(key);
-  }
-
-  get(key: string): T | undefined {
-    const i = this.index.get(key);
-    return i === undefined ? undefined : this.items[i];
-  }
-
-  pick(rand: Random): T | undefined {
-    return this.items.length ? this.items[Math.floor(rand.next() * this.items.length)] : undefined;
-  }
-}
 
 const objectKey = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
@@ -325,34 +281,7 @@ export class Churn {
     const waiting = status0.state?.waiting?.reason === 'CrashLoopBackOff';
     const exitCode = this.rand.pick([1, 1, 2, 137, 143]);
     const updated = this.mutatePod(pk, (c) => {
-      const s = c.status.containerStatuses[0];
-      if (waiting) {
-        // Back-off over: the container runs again (and may stay up).
-        s.state = { running: { startedAt: k.isoTime(now) } };
-        s.started = true;
-        s.ready = false;
-        s.containerID = `containerd://${this.rand.hex(64)}`;
-      } else {
-        const startedAt = s.state?.running?.startedAt ?? k.isoTime(now - 60_000);
-        s.lastState = {
-          terminated: {
-            containerID: s.containerID,
-            exitCode,
-            finishedAt: k.isoTime(now),
-            reason: exitCode === 137 ? 'OOMKilled' : 'Error',
-            startedAt
-          }
-        };
-        s.restartCount = (s.restartCount ?? 0) + 1;
-        s.ready = false;
-        s.started = false;
-        s.state = {
-          waiting: {
-            message: `back-off ${k.backoffText(s.restartCount)} restarting failed container=${s.name} pod=${c.metadata.name}_${c.metadata.namespace}(${c.metadata.uid})`,
-            reason: 'CrashLoopBackOff'
-          }
-        };
-      }
+      crashOrRestart(c, waiting, exitCode, now, this.rand);
       k.setPodReady(c, false, now);
     });
     if (!updated) return 0;
@@ -394,62 +323,7 @@ export class Churn {
         host: node.metadata.name
       });
     }
-    const c0 = pod.spec.containers?.[0] ?? { name: 'app', image: 'unknown' };
-    const node = pod.spec.nodeName as string | undefined;
-    const fieldPath = `spec.containers{${c0.name}}`;
-    const total = this.nodes.size;
-    const kubelet = (reason: string, message: string, type: EventInput['type'] = 'Normal'): EventInput => ({
-      involved: pod,
-      reason,
-      message,
-      type,
-      component: 'kubelet',
-      host: node,
-      fieldPath
-    });
-    const scheduler = (reason: string, message: string, type: EventInput['type']): EventInput => ({
-      involved: pod,
-      reason,
-      message,
-      type,
-      component: 'default-scheduler'
-    });
-    const choices: [() => EventInput, number][] = [
-      [() => kubelet('Pulled', `Container image "${c0.image}" already present on machine`), 5],
-      [
-        () =>
-          scheduler(
-            'Scheduled',
-            `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
-            'Normal'
-          ),
-        3
-      ],
-      [() => kubelet('Created', `Created container ${c0.name}`), 2],
-      [() => kubelet('Started', `Started container ${c0.name}`), 2],
-      [() => kubelet('Killing', `Stopping container ${c0.name}`), 2],
-      [
-        () =>
-          kubelet(
-            'Unhealthy',
-            `Liveness probe failed: Get "http://${pod.status?.podIP}:8080/healthz/live": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
-            'Warning'
-          ),
-        3
-      ],
-      [() => kubelet('BackOff', `Back-off pulling image "${c0.image}"`, 'Warning'), 1],
-      [
-        () =>
-          scheduler(
-            'FailedScheduling',
-            `0/${total} nodes are available: ${Math.max(1, total - 2)} Insufficient memory, 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/${total} nodes are available: 2 Preemption is not helpful for scheduling, ${Math.max(1, total - 2)} No preemption victims found for incoming pod.`,
-            'Warning'
-          ),
-        1
-      ]
-    ];
-    const make = this.rand.weighted(choices);
-    return this.events.record(make());
+    return this.events.record(podEvent(pod, this.nodes.size, this.rand));
   }
 
   /** `kubectl scale`: a Deployment grows or shrinks by one or two, staying near its original size. */
@@ -510,32 +384,7 @@ export class Churn {
       }
     }
     const ns = this.rand.pick(this.namespaces);
-    const kind = this.rand.pick(['data-export', 'reindex', 'cache-flush', 'report', 'db-migrate']);
-    const name = `${kind}-${this.rand.suffix(5)}`;
-    const labels = { 'app.kubernetes.io/name': kind, 'app.kubernetes.io/part-of': ns };
-    const template = k.podTemplate({
-      labels,
-      containers: [
-        {
-          name: kind,
-          image: `registry.acme.io/${ns.split('-')[0]}/${kind}:1.${this.rand.int(0, 9)}.${this.rand.int(0, 20)}`,
-          args: [kind, `--namespace=${ns}`],
-          requests: { cpu: '100m', memory: '128Mi' },
-          limits: { memory: '256Mi' }
-        }
-      ],
-      restartPolicy: 'Never'
-    });
-    const draft = k.job({
-      name,
-      namespace: ns,
-      created: this.now(),
-      labels,
-      template,
-      backoffLimit: 2,
-      ttlSecondsAfterFinished: 300,
-      uid: ''
-    });
+    const { name, draft } = oneOffJob(ns, this.now(), this.rand);
     const created = this.cluster.create(this.rt.job, ns, draft, { fieldManager: 'kubectl-create' });
     labelJob(this.cluster, this.rt.job, created);
     this.jobs.push(`${ns}/${name}`);
