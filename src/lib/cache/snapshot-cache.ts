@@ -7,89 +7,46 @@
  * write, reported in `stats()` and `onEvent`, never into an exception in the engine and never into
  * a change of live data. All database work runs through one queue, so operations take effect in the
  * order they were called and a load never sees half of a write.
+ *
+ * This file is the queue, loading and writing. Opening the database is idb-open.ts, its stores and
+ * transactions snapshot-db.ts, what leaves the cache eviction.ts, the scheduling of background
+ * writes write-behind.ts, the events and counters cache-events.ts.
  */
 import { systemClock, type TimerClock } from '../kube/clock';
-import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Row } from '../watch/row';
+import { zeroCounters, type CacheEvent, type CacheStats } from './cache-events';
+import { evictForSpace, evictToLimits, type CacheLimits } from './eviction';
+import { describeError, IdbConnection } from './idb-open';
+import {
+  CACHE_DB_NAME,
+  CACHE_DB_VERSION,
+  ignore,
+  isQuotaError,
+  META,
+  putSnapshot,
+  ROWS,
+  SNAPSHOT_SCHEMA,
+  upgradeCacheDb,
+  type CacheDB,
+  type Db
+} from './snapshot-db';
 import {
   estimateRowsBytes,
-  isMetaRecord,
   recordProblem,
   type MetaRecord,
   type RowsRecord,
   type Snapshot,
   type SnapshotData
 } from './snapshot-record';
+import { WriteBehind, type SnapshotProvider } from './write-behind';
 
+// Importers find every name of the cache here, as before the split.
 export type { Snapshot, SnapshotData } from './snapshot-record';
-
-export const CACHE_DB_NAME = 'skiff-cache';
-/** IndexedDB version: bump when stores or their key paths change. */
-export const CACHE_DB_VERSION = 1;
-/** Stores written by database versions before this one are incompatible and dropped on upgrade. */
-const COMPATIBLE_SINCE = 1;
-/** Record format: bump when Row or the record layout changes; older records are dropped on load. */
-export const SNAPSHOT_SCHEMA = 1;
-
-const META = 'meta';
-const ROWS = 'rows';
-
-interface CacheDB extends DBSchema {
-  meta: { key: string; value: MetaRecord };
-  rows: { key: string; value: RowsRecord };
-}
-type Db = IDBPDatabase<CacheDB>;
-
-export type SnapshotProvider = () => SnapshotData | undefined;
-
-export interface CacheLimits {
-  maxSnapshots?: number;
-  maxBytes?: number;
-}
-
-export type CacheDisabledReason =
-  /** No IndexedDB in this environment (Node, some private modes). */
-  | 'unavailable'
-  /** `open` threw or failed (private mode, storage disabled, corrupt profile). */
-  | 'open-failed'
-  /** The database is at a newer version, written by a newer app in another tab. */
-  | 'version'
-  /** Another tab holds an older version open and does not let go. */
-  | 'blocked'
-  /** The open neither succeeded nor failed in time. */
-  | 'open-timeout'
-  /** Another tab upgraded the database; this connection stepped aside. */
-  | 'superseded'
-  /** The browser closed the connection (storage cleared, disk error). */
-  | 'terminated'
-  | 'closed';
-
-export type CacheEvent =
-  | { type: 'open'; version: number }
-  | { type: 'disabled'; reason: CacheDisabledReason; error?: string }
-  /** A blocked or slow open finished after all; the cache works from now on. */
-  | { type: 'enabled' }
-  | { type: 'load'; key: string; hit: boolean }
-  | { type: 'write'; key: string; resourceVersion: string; rows: number; bytes: number }
-  | { type: 'write-error'; key: string; error: string; quota: boolean; retried: boolean }
-  | { type: 'evict'; keys: string[]; reason: 'quota' | 'limits' | 'explicit' }
-  | { type: 'corrupt'; key: string; problem: string }
-  | { type: 'error'; op: string; error: string };
-
-export interface CacheStats {
-  enabled: boolean;
-  disabledReason?: CacheDisabledReason;
-  reads: number;
-  hits: number;
-  misses: number;
-  writes: number;
-  writeErrors: number;
-  evictions: number;
-  corruptDropped: number;
-  /** Scheduled saves not written yet. */
-  pendingWrites: number;
-  lastError?: string;
-}
+export type { CacheEvent, CacheStats } from './cache-events';
+export type { CacheLimits } from './eviction';
+export type { CacheDisabledReason } from './idb-open';
+export { CACHE_DB_NAME, CACHE_DB_VERSION, SNAPSHOT_SCHEMA, isQuotaError } from './snapshot-db';
+export type { SnapshotProvider } from './write-behind';
 
 export interface SnapshotCacheOptions {
   /** Default `globalThis.indexedDB`; `null` means none (the cache is disabled). */
@@ -110,88 +67,56 @@ export interface SnapshotCacheOptions {
   onEvent?: (event: CacheEvent) => void;
 }
 
-type State = 'opening' | 'open' | 'disabled' | 'closed';
-
-interface PendingSave {
-  provider: SnapshotProvider;
-  timer?: unknown;
-  /** Set once the write is in the queue: later providers still replace `provider`, no new timer. */
-  done?: Promise<boolean>;
-}
-
-const QUOTA_NAMES = new Set(['QuotaExceededError', 'NS_ERROR_DOM_QUOTA_REACHED']);
-
-export function isQuotaError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const e = error as { name?: unknown; code?: unknown };
-  return (typeof e.name === 'string' && QUOTA_NAMES.has(e.name)) || e.code === 22;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error)) {
-    const e = error as { name?: unknown; message?: unknown };
-    const name = typeof e.name === 'string' ? e.name : 'Error';
-    return typeof e.message === 'string' && e.message !== '' ? `${name}: ${e.message}` : name;
-  }
-  return String(error);
-}
-
-/** Rejections of promises we do not await (requests of an aborted transaction) are expected. */
-function ignore(promise: Promise<unknown>): void {
-  promise.catch(() => {});
-}
-
 export class SnapshotCache {
-  private readonly factory: IDBFactory | undefined;
-  private readonly dbName: string;
-  private readonly dbVersion: number;
   private readonly schema: number;
-  private readonly throttleMs: number;
-  private readonly openTimeoutMs: number;
   private readonly limits: CacheLimits;
   private readonly clock: TimerClock;
   private readonly onEvent?: (event: CacheEvent) => void;
+  private readonly writeBehind: WriteBehind;
+  private readonly db: IdbConnection<CacheDB>;
 
-  private state: State = 'opening';
-  private disabledReason?: CacheDisabledReason;
-  private db?: Db;
-  private raw?: IDBDatabase;
-  private opened!: Promise<Db | undefined>;
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly pending = new Map<string, PendingSave>();
-  private readonly lastWriteAt = new Map<string, number>();
-  private readonly counters = {
-    reads: 0,
-    hits: 0,
-    misses: 0,
-    writes: 0,
-    writeErrors: 0,
-    evictions: 0,
-    corruptDropped: 0
-  };
+  private readonly counters = zeroCounters();
   private lastError?: string;
 
   constructor(options: SnapshotCacheOptions = {}) {
-    this.factory =
-      options.factory === null
-        ? undefined
-        : (options.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB);
-    this.dbName = options.dbName ?? CACHE_DB_NAME;
-    this.dbVersion = options.dbVersion ?? CACHE_DB_VERSION;
     this.schema = options.schema ?? SNAPSHOT_SCHEMA;
-    this.throttleMs = options.throttleMs ?? 5000;
-    this.openTimeoutMs = options.openTimeoutMs ?? 2000;
     this.limits = options.limits ?? { maxSnapshots: 200, maxBytes: 256 * 2 ** 20 };
     this.clock = options.clock ?? systemClock;
     this.onEvent = options.onEvent;
-    this.open();
+    this.writeBehind = new WriteBehind(this.clock, options.throttleMs ?? 5000, (key, take) =>
+      this.run('save', false, (db) => {
+        const provider = take();
+        return provider ? this.write(db, key, provider) : Promise.resolve(false);
+      })
+    );
+    // Opens at once; a failure to open calls back here (before this constructor returns, at times).
+    this.db = new IdbConnection<CacheDB>({
+      factory:
+        options.factory === null
+          ? undefined
+          : (options.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB),
+      name: options.dbName ?? CACHE_DB_NAME,
+      version: options.dbVersion ?? CACHE_DB_VERSION,
+      upgrade: upgradeCacheDb,
+      openTimeoutMs: options.openTimeoutMs ?? 2000,
+      clock: this.clock,
+      onOpen: (late, version) => this.emit(late ? { type: 'enabled' } : { type: 'open', version }),
+      onDisabled: (reason, error) => {
+        this.writeBehind.cancelAll();
+        const message = error === undefined || error === null ? undefined : describeError(error);
+        if (message !== undefined) this.lastError = message;
+        this.emit({ type: 'disabled', reason, ...(message !== undefined ? { error: message } : {}) });
+      },
+      onUpgradeError: (error) => this.report('upgrade', error)
+    });
   }
 
   // ---- public API -------------------------------------------------------------------------------
 
   /** Resolves once the open has succeeded, failed or been given up on. */
   async ready(): Promise<boolean> {
-    return (await this.opened) !== undefined && this.state === 'open';
+    return (await this.db.ready()) !== undefined && this.db.state === 'open';
   }
 
   /** The snapshot saved for `key`, or undefined (none, corrupt, or no cache). Never rejects. */
@@ -210,38 +135,26 @@ export class SnapshotCache {
    * return undefined when it has nothing consistent to save (e.g. while relisting).
    */
   scheduleSave(key: string, provider: SnapshotProvider): void {
-    if (this.state === 'disabled' || this.state === 'closed') return;
-    const entry = this.pending.get(key);
-    if (entry) {
-      entry.provider = provider;
-      return;
-    }
-    const fresh: PendingSave = { provider };
-    this.pending.set(key, fresh);
-    const last = this.lastWriteAt.get(key);
-    const delay = last === undefined ? 0 : Math.max(0, last + this.throttleMs - this.clock.now());
-    fresh.timer = this.clock.setTimeout(() => {
-      fresh.timer = undefined;
-      void this.writePending(key);
-    }, delay);
+    if (this.db.state === 'disabled' || this.db.state === 'closed') return;
+    this.writeBehind.schedule(key, provider);
   }
 
   /** Write one snapshot now, ignoring the throttle. True when it was stored. Never rejects. */
   save(key: string, data: SnapshotData): Promise<boolean> {
     return this.run('save', false, (db) => {
-      this.lastWriteAt.set(key, this.clock.now());
+      this.writeBehind.wrote(key);
       return this.write(db, key, () => data);
     });
   }
 
   /** Write the pending scheduled save of `key` now. */
   flush(key: string): Promise<boolean> {
-    return this.writePending(key);
+    return this.writeBehind.writeNow(key);
   }
 
   /** Write every pending scheduled save now (the page is being hidden) and wait for all work. */
   async flushAll(): Promise<void> {
-    for (const key of [...this.pending.keys()]) void this.writePending(key);
+    this.writeBehind.writeAll();
     await this.idle();
   }
 
@@ -250,7 +163,7 @@ export class SnapshotCache {
    * reached (a disabled cache cannot delete; what it holds stays until it works again). Never rejects.
    */
   delete(key: string): Promise<boolean> {
-    this.cancelPending(key);
+    this.writeBehind.cancel(key);
     return this.run('delete', false, async (db) => {
       const tx = db.transaction([META, ROWS], 'readwrite');
       await Promise.all([tx.objectStore(META).delete(key), tx.objectStore(ROWS).delete(key), tx.done]);
@@ -260,7 +173,7 @@ export class SnapshotCache {
 
   /** Remove every snapshot and every pending save; resolves as `delete` does. Never rejects. */
   clear(): Promise<boolean> {
-    for (const key of [...this.pending.keys()]) this.cancelPending(key);
+    this.writeBehind.cancelAll();
     return this.run('clear', false, async (db) => {
       const tx = db.transaction([META, ROWS], 'readwrite');
       await Promise.all([tx.objectStore(META).clear(), tx.objectStore(ROWS).clear(), tx.done]);
@@ -287,134 +200,21 @@ export class SnapshotCache {
 
   /** Write what is pending, then close the connection. Later calls answer as a disabled cache. */
   async close(): Promise<void> {
-    if (this.state === 'closed') return;
+    if (this.db.state === 'closed') return;
     await this.flushAll();
-    this.state = 'closed';
-    this.disabledReason = 'closed';
-    for (const key of [...this.pending.keys()]) this.cancelPending(key);
-    this.raw?.close();
-    this.raw = undefined;
-    this.db = undefined;
+    this.db.close();
+    this.writeBehind.cancelAll();
   }
 
   stats(): CacheStats {
+    const { state, disabledReason } = this.db;
     return {
-      enabled: this.state === 'open' || this.state === 'opening',
-      ...(this.disabledReason !== undefined && this.state !== 'open'
-        ? { disabledReason: this.disabledReason }
-        : {}),
+      enabled: state === 'open' || state === 'opening',
+      ...(disabledReason !== undefined && state !== 'open' ? { disabledReason } : {}),
       ...this.counters,
-      pendingWrites: this.pending.size,
+      pendingWrites: this.writeBehind.size,
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {})
     };
-  }
-
-  // ---- opening ----------------------------------------------------------------------------------
-
-  private open(): void {
-    let settle!: (db: Db | undefined) => void;
-    this.opened = new Promise((resolve) => (settle = resolve));
-    const factory = this.factory;
-    if (!factory) {
-      this.disable('unavailable');
-      settle(undefined);
-      return;
-    }
-    let request: IDBOpenDBRequest;
-    try {
-      request = factory.open(this.dbName, this.dbVersion);
-    } catch (error) {
-      this.disable('open-failed', error);
-      settle(undefined);
-      return;
-    }
-    const timer = this.clock.setTimeout(() => {
-      if (this.state !== 'opening') return;
-      this.disable('open-timeout');
-      settle(undefined);
-    }, this.openTimeoutMs);
-
-    request.addEventListener('upgradeneeded', (event) => {
-      try {
-        upgrade(request.result, event.oldVersion);
-      } catch (error) {
-        this.report('upgrade', error);
-        request.transaction?.abort();
-      }
-    });
-    request.addEventListener('blocked', () => {
-      // An old tab keeps the previous version open. Serve as no cache now; if it lets go later,
-      // the open completes and the cache comes back.
-      this.clock.clearTimeout(timer);
-      if (this.state === 'opening') this.disable('blocked');
-      settle(undefined);
-    });
-    request.addEventListener('error', (event) => {
-      event.preventDefault();
-      this.clock.clearTimeout(timer);
-      const error = request.error;
-      if (this.state !== 'closed') {
-        this.disable(error?.name === 'VersionError' ? 'version' : 'open-failed', error);
-      }
-      settle(undefined);
-    });
-    request.addEventListener('success', () => {
-      this.clock.clearTimeout(timer);
-      const raw = request.result;
-      if (this.state === 'closed') {
-        raw.close();
-        settle(undefined);
-        return;
-      }
-      raw.addEventListener('versionchange', () => {
-        // Another tab wants a newer version (or to delete the database): step aside instead of
-        // blocking it, and work as no cache from here on.
-        raw.close();
-        this.forget(raw);
-        if (this.state !== 'closed') this.disable('superseded');
-      });
-      raw.addEventListener('close', () => {
-        this.forget(raw);
-        if (this.state !== 'closed') this.disable('terminated');
-      });
-      let db: Db;
-      try {
-        db = wrap(raw) as unknown as Db;
-      } catch (error) {
-        raw.close();
-        this.disable('open-failed', error);
-        settle(undefined);
-        return;
-      }
-      const late = this.state === 'disabled';
-      this.db = db;
-      this.raw = raw;
-      this.state = 'open';
-      this.disabledReason = undefined;
-      this.emit(late ? { type: 'enabled' } : { type: 'open', version: raw.version });
-      settle(db);
-    });
-  }
-
-  private forget(raw: IDBDatabase): void {
-    if (this.raw !== raw) return;
-    this.raw = undefined;
-    this.db = undefined;
-  }
-
-  private disable(reason: CacheDisabledReason, error?: unknown): void {
-    this.state = 'disabled';
-    this.disabledReason = reason;
-    for (const key of [...this.pending.keys()]) this.cancelPending(key);
-    const message = error === undefined || error === null ? undefined : describe(error);
-    if (message !== undefined) this.lastError = message;
-    this.emit({ type: 'disabled', reason, ...(message !== undefined ? { error: message } : {}) });
-  }
-
-  private async connection(): Promise<Db | undefined> {
-    if (this.state === 'open' && this.db) return this.db;
-    if (this.state !== 'opening') return undefined;
-    return this.opened;
   }
 
   // ---- the queue --------------------------------------------------------------------------------
@@ -422,7 +222,7 @@ export class SnapshotCache {
   /** Run `op` after everything queued before it; failures become `fallback` plus a report. */
   private run<T>(name: string, fallback: T, op: (db: Db) => Promise<T>): Promise<T> {
     const result = this.tail.then(async () => {
-      const db = await this.connection();
+      const db = await this.db.connection();
       if (!db) return fallback;
       try {
         return await op(db);
@@ -436,7 +236,7 @@ export class SnapshotCache {
   }
 
   private report(op: string, error: unknown): void {
-    const message = describe(error);
+    const message = describeError(error);
     this.lastError = message;
     this.emit({ type: 'error', op, error: message });
   }
@@ -499,34 +299,6 @@ export class SnapshotCache {
     return snapshot;
   }
 
-  private writePending(key: string): Promise<boolean> {
-    const entry = this.pending.get(key);
-    if (!entry) return Promise.resolve(false);
-    if (entry.done) return entry.done;
-    if (entry.timer !== undefined) {
-      this.clock.clearTimeout(entry.timer);
-      entry.timer = undefined;
-    }
-    entry.done = this.run('save', false, (db) => {
-      // Cancelled by delete/clear/disable while waiting in the queue.
-      if (this.pending.get(key) !== entry) return Promise.resolve(false);
-      this.pending.delete(key);
-      this.lastWriteAt.set(key, this.clock.now());
-      return this.write(db, key, entry.provider);
-    }).then((ok) => {
-      if (this.pending.get(key) === entry) this.pending.delete(key);
-      return ok;
-    });
-    return entry.done;
-  }
-
-  private cancelPending(key: string): void {
-    const entry = this.pending.get(key);
-    if (!entry) return;
-    if (entry.timer !== undefined) this.clock.clearTimeout(entry.timer);
-    this.pending.delete(key);
-  }
-
   private async write(db: Db, key: string, provider: SnapshotProvider): Promise<boolean> {
     let data: SnapshotData | undefined;
     try {
@@ -573,7 +345,8 @@ export class SnapshotCache {
       }
       let evicted: string[];
       try {
-        evicted = await this.evictForSpace(db, key, bytes);
+        evicted = await evictForSpace(db, key, bytes);
+        this.evicted(evicted, 'quota');
       } catch (evictError) {
         this.report('evict', evictError);
         evicted = [];
@@ -609,32 +382,9 @@ export class SnapshotCache {
 
   private writeFailed(key: string, error: unknown, retried: boolean): void {
     this.counters.writeErrors++;
-    const message = describe(error);
+    const message = describeError(error);
     this.lastError = message;
     this.emit({ type: 'write-error', key, error: message, quota: isQuotaError(error), retried });
-  }
-
-  /** After a quota error: evict least recently used snapshots (not `key`) worth at least `bytes`. */
-  private async evictForSpace(db: Db, key: string, bytes: number): Promise<string[]> {
-    const tx = db.transaction([META, ROWS], 'readwrite');
-    const done = tx.done;
-    ignore(done);
-    const metas = lruOrder((await tx.objectStore(META).getAll()) as unknown[]);
-    const victims: string[] = [];
-    let freed = 0;
-    for (const m of metas) {
-      if (m.key === key) continue;
-      if (victims.length > 0 && freed >= bytes) break;
-      victims.push(m.key);
-      freed += m.bytes;
-    }
-    for (const victim of victims) {
-      ignore(tx.objectStore(META).delete(victim));
-      ignore(tx.objectStore(ROWS).delete(victim));
-    }
-    await done;
-    this.evicted(victims, 'quota');
-    return victims;
   }
 
   private async evict(
@@ -643,51 +393,11 @@ export class SnapshotCache {
     protect: string | undefined,
     reason: 'limits' | 'explicit'
   ): Promise<string[]> {
-    const tx = db.transaction([META, ROWS], 'readwrite');
-    const done = tx.done;
-    ignore(done);
-    const [rawMetas, rowKeys] = await Promise.all([
-      tx.objectStore(META).getAll() as Promise<unknown[]>,
-      tx.objectStore(ROWS).getAllKeys()
-    ]);
-    const metas = lruOrder(rawMetas);
-    const known = new Set(metas.map((m) => m.key));
-    // Rows without usable metadata can never be loaded: drop them along with the evictions.
-    const orphans = rowKeys.filter((k): k is string => typeof k === 'string' && !known.has(k));
-    const maxSnapshots = limits.maxSnapshots ?? Infinity;
-    const maxBytes = limits.maxBytes ?? Infinity;
-    let count = metas.length;
-    let total = metas.reduce((sum, m) => sum + m.bytes, 0);
-    const victims: string[] = [];
-    for (const m of metas) {
-      if (count <= maxSnapshots && total <= maxBytes) break;
-      if (m.key === protect) continue;
-      victims.push(m.key);
-      count--;
-      total -= m.bytes;
-    }
-    for (const victim of victims) {
-      ignore(tx.objectStore(META).delete(victim));
-      ignore(tx.objectStore(ROWS).delete(victim));
-    }
-    for (const orphan of orphans) ignore(tx.objectStore(ROWS).delete(orphan));
-    // Metadata records that are not even metadata-shaped.
-    const foreign = rawMetas.filter((m) => !isMetaRecord(m));
-    for (const f of foreign) {
-      const k = (f as { key?: unknown } | null)?.key;
-      if (typeof k === 'string' || typeof k === 'number') ignore(tx.objectStore(META).delete(String(k)));
-    }
-    await done;
+    const { victims, orphans, foreign } = await evictToLimits(db, limits, protect);
     if (orphans.length + foreign.length > 0) {
       this.counters.corruptDropped += orphans.length + foreign.length;
       for (const k of orphans) this.emit({ type: 'corrupt', key: k, problem: 'rows without metadata' });
-      for (const f of foreign) {
-        this.emit({
-          type: 'corrupt',
-          key: String((f as { key?: unknown } | null)?.key),
-          problem: 'malformed metadata'
-        });
-      }
+      for (const k of foreign) this.emit({ type: 'corrupt', key: k, problem: 'malformed metadata' });
     }
     this.evicted(victims, reason);
     return victims;
@@ -698,51 +408,4 @@ export class SnapshotCache {
     this.counters.evictions += keys.length;
     this.emit({ type: 'evict', keys, reason });
   }
-}
-
-/** Well-formed metadata, least recently used first (ties: older write, then key, for determinism). */
-function lruOrder(values: unknown[]): MetaRecord[] {
-  return values
-    .filter(isMetaRecord)
-    .sort(
-      (a, b) =>
-        a.lastUsed - b.lastUsed || a.savedAt - b.savedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
-    );
-}
-
-/** Both halves of a snapshot in one transaction: either both are stored or neither is. */
-async function putSnapshot(db: Db, meta: MetaRecord, record: RowsRecord): Promise<void> {
-  const tx = db.transaction([META, ROWS], 'readwrite', { durability: 'relaxed' });
-  const done = tx.done;
-  ignore(done);
-  const requests: Promise<unknown>[] = [];
-  try {
-    requests.push(tx.objectStore(ROWS).put(record));
-    requests.push(tx.objectStore(META).put(meta));
-  } catch (error) {
-    // put can throw synchronously (DataCloneError, some quota paths): abort so nothing half-written commits.
-    for (const r of requests) ignore(r);
-    try {
-      tx.abort();
-    } catch {
-      // Already finished.
-    }
-    throw error;
-  }
-  try {
-    await Promise.all([...requests, done]);
-  } catch (error) {
-    // Requests cut short by an abort fail with AbortError; the transaction knows the real cause.
-    throw tx.error ?? error;
-  }
-}
-
-/** Drop stores of incompatible older versions (and anything foreign), then create what is missing. */
-function upgrade(db: IDBDatabase, oldVersion: number): void {
-  const keep = oldVersion >= COMPATIBLE_SINCE ? new Set([META, ROWS]) : new Set<string>();
-  for (const name of Array.from(db.objectStoreNames)) {
-    if (!keep.has(name)) db.deleteObjectStore(name);
-  }
-  if (!db.objectStoreNames.contains(META)) db.createObjectStore(META, { keyPath: 'key' });
-  if (!db.objectStoreNames.contains(ROWS)) db.createObjectStore(ROWS, { keyPath: 'key' });
 }

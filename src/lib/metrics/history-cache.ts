@@ -1,10 +1,13 @@
 /**
  * The metrics history in IndexedDB, so a reload still draws the last minutes: one record per
  * cluster in a small database of its own (`skiff-metrics`), packed into typed arrays. Like the
- * snapshot cache it is only a cache: no IndexedDB, quota, a blocked or failed open, a corrupt
- * record — each becomes "nothing cached" or "not written", counted, never an exception.
+ * snapshot cache it is only a cache, and opens its database the same way (cache/idb-open.ts): no
+ * IndexedDB, quota, a blocked, failed or superseded open, a corrupt record — each becomes "nothing
+ * cached" or "not written", counted, never an exception.
  */
-import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
+import { describeError, IdbConnection } from '../cache/idb-open';
+import { systemClock } from '../kube/clock';
 import type { Series } from './types';
 
 export const METRICS_DB_NAME = 'skiff-metrics';
@@ -101,7 +104,7 @@ export function unpackHistory(rec: unknown): [string, Series][] {
 
 export class MetricsHistoryCache implements HistoryStore {
   readonly stats: HistoryCacheStats = { enabled: true, writes: 0, writeErrors: 0 };
-  private db: Promise<IDBPDatabase<MetricsDB> | undefined> | undefined;
+  private connection: IdbConnection<MetricsDB> | undefined;
 
   constructor(
     /** null: no IndexedDB (the cache keeps nothing). */
@@ -109,33 +112,31 @@ export class MetricsHistoryCache implements HistoryStore {
     private readonly name = METRICS_DB_NAME
   ) {}
 
+  /** Opens on first use, with the snapshot cache's handling of blocked, superseded and failed opens. */
   private open(): Promise<IDBPDatabase<MetricsDB> | undefined> {
-    this.db ??= new Promise<IDBPDatabase<MetricsDB> | undefined>((resolve, reject) => {
-      if (!this.factory) throw new Error('no IndexedDB');
-      const request = this.factory.open(this.name, 1);
+    this.connection ??= new IdbConnection<MetricsDB>({
+      factory: this.factory ?? undefined,
+      name: this.name,
+      version: 1,
+      upgrade: (db) => {
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+      },
       // Blocked by an old tab or never answering: no cache rather than a wait.
-      const timer = setTimeout(() => reject(new Error('IndexedDB open timed out')), OPEN_TIMEOUT_MS);
-      request.addEventListener('upgradeneeded', () => {
-        if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE);
-      });
-      request.addEventListener('blocked', () => reject(new Error('IndexedDB open blocked')));
-      request.addEventListener('error', (event) => {
-        event.preventDefault();
-        reject(request.error ?? new Error('IndexedDB open failed'));
-      });
-      request.addEventListener('success', () => {
-        clearTimeout(timer);
-        const raw = request.result;
-        // Another tab deleting or upgrading the database: step aside.
-        raw.addEventListener('versionchange', () => raw.close());
-        resolve(wrap(raw) as unknown as IDBPDatabase<MetricsDB>);
-      });
-    }).catch((e) => {
-      this.stats.enabled = false;
-      this.stats.lastError = String(e instanceof Error ? e.message : e);
-      return undefined;
+      openTimeoutMs: OPEN_TIMEOUT_MS,
+      clock: systemClock,
+      onOpen: () => {
+        this.stats.enabled = true;
+      },
+      onDisabled: (reason, error) => {
+        this.stats.enabled = false;
+        this.stats.lastError =
+          error === undefined || error === null ? `IndexedDB ${reason}` : describeError(error);
+      },
+      onUpgradeError: (error) => {
+        this.stats.lastError = describeError(error);
+      }
     });
-    return this.db;
+    return this.connection.connection();
   }
 
   async load(): Promise<[string, Series][]> {

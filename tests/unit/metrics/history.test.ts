@@ -1,6 +1,7 @@
 /**
  * The history ring against a model (the samples in time order, one per time, the last N), and the
- * IndexedDB cache of histories: a round trip, corrupt records, and a full disk that breaks nothing.
+ * IndexedDB cache of histories: a round trip, corrupt records, a full disk, another tab upgrading
+ * the database and a database at a newer version, none of which breaks anything.
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
@@ -69,6 +70,18 @@ describe('HistoryRing', () => {
   });
 });
 
+/** Opens (then closes) database `name` at `version`, as another tab or a newer app would. */
+function openElsewhere(factory: IDBFactory, name: string, version: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = factory.open(name, version);
+    request.onsuccess = () => {
+      request.result.close();
+      resolve();
+    };
+    request.onerror = () => reject(request.error);
+  });
+}
+
 describe('MetricsHistoryCache', () => {
   const entries: [string, Series][] = [
     ['pods|c/ns/a', { at: [1, 2, 3], cpu: [10, 20, 30], memory: [100, 200, 300] }],
@@ -108,6 +121,27 @@ describe('MetricsHistoryCache', () => {
     await cache.save('c', entries, 2);
     expect(cache.stats.writes).toBe(1);
     expect(await cache.load()).toEqual(entries);
+  });
+
+  it('steps aside when another tab upgrades the database, and answers as no cache from then on', async () => {
+    const factory = new IDBFactory();
+    const cache = new MetricsHistoryCache(factory, 't3');
+    await cache.save('c', entries, 1);
+    expect(cache.stats.enabled).toBe(true);
+    // Another tab opens a newer version: this connection must let go instead of blocking it.
+    await openElsewhere(factory, 't3', 2);
+    expect(cache.stats).toMatchObject({ enabled: false, lastError: 'IndexedDB superseded' });
+    expect(await cache.load()).toEqual([]);
+  });
+
+  it('is disabled, not broken, when the database is at a newer version', async () => {
+    const factory = new IDBFactory();
+    await openElsewhere(factory, 't4', 5);
+    const cache = new MetricsHistoryCache(factory, 't4');
+    await cache.save('c', entries, 1);
+    expect(await cache.load()).toEqual([]);
+    expect(cache.stats.enabled).toBe(false);
+    expect(cache.stats.lastError).toMatch(/VersionError/);
   });
 
   it('is an empty cache without IndexedDB', async () => {
