@@ -7,7 +7,7 @@
 import type { KubeObject } from '../../src/lib/kube/types';
 import { compileSort, DEFAULT_SORT } from '../../src/lib/view/sort';
 import type { ViewWindow } from '../../src/lib/view/types';
-import { project } from '../../src/lib/watch/projection';
+import { project } from '../../src/lib/kinds/projection';
 import type { Row } from '../../src/lib/watch/row';
 
 export interface PollingDashboardOptions {

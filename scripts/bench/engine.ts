@@ -84,7 +84,8 @@ async function openEngine(url: string, pods: number, shown: Shown, cache?: Snaps
   let state: WindowState = EMPTY_WINDOW;
   let full: (at: number) => void = () => {};
   const fullAt = new Promise<number>((r) => (full = r));
-  await engine.openView(
+  await engine.open(
+    'view',
     POD_SPEC,
     (diff) => {
       const at = Date.now();

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { project } from '../../src/lib/watch/projection';
+import { project } from '../../src/lib/kinds/projection';
 import { expect, test } from './fixtures';
 import {
   collectErrors,

@@ -124,10 +124,15 @@ async function engineFor(demo: DemoCluster, ttlMs = TTL_MS) {
 
 async function follow(engine: Engine, spec: ViewSpec) {
   let window: WindowState = EMPTY_WINDOW;
-  await engine.openView({ window: { offset: 0, limit: 100_000 }, ...spec }, (diff) => {
+  await engine.open('view', { window: { offset: 0, limit: 100_000 }, ...spec }, (diff) => {
     window = applyWindowDiff(window, diff);
   });
-  return { keys: () => window.rows.map((r) => r.key).sort() };
+  return {
+    keys: () => window.rows.map((r) => r.key).sort(),
+    /** The streams feeding the view, as the engine posted them with its diffs. */
+    streams: () =>
+      (window.streams ?? []).map((s) => ({ scope: s.scope, state: s.state, fallback: s.fallbackNamespaces }))
+  };
 }
 
 const streams = (engine: Engine) =>
@@ -151,12 +156,33 @@ describe('Permissions', () => {
         })
       ])
     );
-    expect(await engine.can('prod', 'list', { group: '', resource: 'secrets' }, 'data')).toBe('denied');
-    expect(await engine.can('prod', 'list', { group: '', resource: 'secrets' }, 'web')).toBe('allowed');
-    expect(await engine.can('prod', 'delete', { group: 'apps', resource: 'deployments' }, 'web')).toBe(
-      'denied'
-    );
-    expect(await engine.can('nowhere', 'list', { group: '', resource: 'pods' })).toBe('unknown');
+    expect(
+      await engine.can({
+        cluster: 'prod',
+        verb: 'list',
+        resource: { group: '', resource: 'secrets' },
+        namespace: 'data'
+      })
+    ).toBe('denied');
+    expect(
+      await engine.can({
+        cluster: 'prod',
+        verb: 'list',
+        resource: { group: '', resource: 'secrets' },
+        namespace: 'web'
+      })
+    ).toBe('allowed');
+    expect(
+      await engine.can({
+        cluster: 'prod',
+        verb: 'delete',
+        resource: { group: 'apps', resource: 'deployments' },
+        namespace: 'web'
+      })
+    ).toBe('denied');
+    expect(
+      await engine.can({ cluster: 'nowhere', verb: 'list', resource: { group: '', resource: 'pods' } })
+    ).toBe('unknown');
   });
 
   it('a permission revoked while running is forbidden within the TTL with its rows gone; granted, it comes back', async () => {
@@ -184,7 +210,8 @@ describe('Permissions', () => {
     const engine = await engineFor(c.demo, 3_600_000);
     const pods = await follow(engine, { resource: PODS });
     await vi.waitFor(() => expect(pods.keys()).toEqual(c.names('Pod')), WAIT);
-    const listPods = () => engine.can('prod', 'list', { group: '', resource: 'pods' });
+    const listPods = () =>
+      engine.can({ cluster: 'prod', verb: 'list', resource: { group: '', resource: 'pods' } });
     expect(await listPods()).toBe('allowed');
     const reviews = c.reviews().length;
     const release = c.holdReviews();
@@ -215,7 +242,9 @@ describe('Permissions', () => {
     const access = engine.telemetry().access ?? [];
     expect(access.length).toBeGreaterThan(0);
     expect(access.every((a) => a.answer === 'unknown')).toBe(true);
-    expect(await engine.can('dev', 'list', { group: '', resource: 'pods' })).toBe('unknown');
+    expect(
+      await engine.can({ cluster: 'dev', verb: 'list', resource: { group: '', resource: 'pods' } })
+    ).toBe('unknown');
   });
 
   it('behind a read-only proxy a list that answers 403 is forbidden, and its rows go', async () => {
@@ -259,6 +288,32 @@ describe('Permissions', () => {
     );
     grant();
     await vi.waitFor(() => expect(secrets.keys()).toEqual(inWeb), WAIT);
+  });
+
+  it('each view is told which streams feed it: the all-namespaces one while it runs, its own while that is refused', async () => {
+    const dev = cluster({ name: 'dev', seed: 7 });
+    const admin = await engineFor(dev.demo);
+    const allPods = await follow(admin, { resource: PODS });
+    await vi.waitFor(
+      () => expect(allPods.streams()).toEqual([{ scope: 'all namespaces', state: 'live' }]),
+      WAIT
+    );
+    const webPods = await follow(admin, { resource: PODS, namespaces: ['web'] });
+    await vi.waitFor(() => expect(webPods.keys()).toEqual(dev.names('Pod', 'web')), WAIT);
+    expect(webPods.streams()).toEqual([{ scope: 'all namespaces', state: 'live' }]);
+
+    const prod = cluster({ name: 'prod', seed: 8, user: { name: 'viewer', role: 'viewer' } });
+    const viewer = await engineFor(prod.demo);
+    const allSecrets = await follow(viewer, { resource: SECRETS });
+    await vi.waitFor(
+      () =>
+        expect(allSecrets.streams()).toEqual([
+          { scope: 'all namespaces', state: 'forbidden', fallback: ['web'] }
+        ]),
+      WAIT
+    );
+    const webSecrets = await follow(viewer, { resource: SECRETS, namespaces: ['web'] });
+    await vi.waitFor(() => expect(webSecrets.streams()).toEqual([{ scope: 'web', state: 'live' }]), WAIT);
   });
 
   it('property: after any grants and revokes, a re-check shows exactly the Secrets the user may list', async () => {

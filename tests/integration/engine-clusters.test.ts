@@ -24,7 +24,7 @@ afterEach(async () => {
 /** The window a page would hold, and the smallest count of each cluster's rows seen after `armed`. */
 async function follow(engine: Engine, spec: ViewSpec) {
   const state = { window: EMPTY_WINDOW as WindowState, armed: false, lowest: new Map<string, number>() };
-  const id = await engine.openView({ window: { offset: 0, limit: 100_000 }, ...spec }, (diff) => {
+  const id = await engine.open('view', { window: { offset: 0, limit: 100_000 }, ...spec }, (diff) => {
     state.window = applyWindowDiff(state.window, diff);
     if (!state.armed) return;
     const counts = new Map<string, number>();
@@ -221,7 +221,7 @@ describe('several clusters', () => {
     });
 
     // Closing the pinned view releases its own informer only: the other view stays live.
-    engine.closeView(pinned.id);
+    engine.close(pinned.id);
     addPod(b, 'after-the-pinned-view-closed');
     await vi.waitFor(() => expect(all.of('prod')).toContain('prod/web/after-the-pinned-view-closed'));
   });

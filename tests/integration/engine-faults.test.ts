@@ -78,7 +78,8 @@ describe('engine under faults', () => {
             ['pods', PODS],
             ['configmaps', CONFIGMAPS]
           ] as const) {
-            await engine.openView(
+            await engine.open(
+              'view',
               {
                 resource,
                 namespaces: namespace ? [namespace] : undefined,

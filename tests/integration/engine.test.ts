@@ -39,7 +39,7 @@ afterEach(async () => {
 /** What a page's store holds for a view: the window after applying every diff. */
 async function follow(engine: Engine, spec: ViewSpec) {
   const state: { window: WindowState; diffs: number } = { window: EMPTY_WINDOW, diffs: 0 };
-  const id = await engine.openView({ window: { offset: 0, limit: 100_000 }, ...spec }, (diff) => {
+  const id = await engine.open('view', { window: { offset: 0, limit: 100_000 }, ...spec }, (diff) => {
     state.window = applyWindowDiff(state.window, diff);
     state.diffs++;
   });
@@ -268,7 +268,8 @@ describe('Engine', () => {
     const pods = world.cluster.type('v1', 'Pod');
     const pod = world.cluster.objects(pods, 'web')[0];
     const updates: ObjectUpdate[] = [];
-    const id = await engine.openObject(
+    const id = await engine.open(
+      'object',
       { cluster: PROXY_CLUSTER_NAME, resource: PODS, namespace: 'web', name: pod.metadata.name },
       (u) => updates.push(u)
     );
@@ -284,7 +285,7 @@ describe('Engine', () => {
     await vi.waitFor(() => expect(updates.at(-1)?.object?.metadata.labels?.seen).toBe('yes'));
     world.cluster.delete(pods, 'web', pod.metadata.name);
     await vi.waitFor(() => expect(updates.at(-1)?.object).toBeNull());
-    engine.closeObject(id);
+    engine.close(id);
     expect(engine.telemetry().budget[0]?.webSockets ?? 0).toBe(0);
   });
 });

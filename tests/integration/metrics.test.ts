@@ -56,7 +56,7 @@ async function engineWith(clusters: ReturnType<typeof cluster>[], intervalMs = 4
 
 async function follow(engine: Engine, spec: ViewSpec) {
   const state = { window: EMPTY_WINDOW as WindowState };
-  const id = await engine.openView({ window: { offset: 0, limit: 10_000 }, ...spec }, (diff) => {
+  const id = await engine.open('view', { window: { offset: 0, limit: 10_000 }, ...spec }, (diff) => {
     state.window = applyWindowDiff(state.window, diff);
   });
   return { id, row: (key: string): Row | undefined => state.window.rows.find((r) => r.key === key), state };

@@ -1,31 +1,16 @@
 /**
  * The main thread's handle on the engine: connects this tab to the shared engine worker (a
  * SharedWorker, so every tab uses one set of watches; a dedicated Worker where SharedWorker is
- * missing), tells it while the tab is open and whether it is shown, and wraps views in plain
- * functions for stores.
+ * missing), tells it while the tab is open and whether it is shown, and proxies the engine's
+ * protocol (src/lib/engine/protocol.ts) as it is: a new engine call needs nothing here.
+ * Subscriptions are opened for this tab and closed by the function `subscribe` returns.
  */
 import * as Comlink from 'comlink';
-import type { EngineApi } from '../../workers/engine.worker';
+import { loadStartOptions } from '../config/clusters';
+import type { EngineInfo, ViewSpec, ViewUpdate } from '../engine/api';
+import type { EngineApi, SpecOf, SubscriptionKind, UpdateOf } from '../engine/protocol';
 import type { WindowDiff } from '../view/types';
 import type { Row } from '../watch/row';
-import type {
-  ClusterConfig,
-  ClusterHealth,
-  ClusterVersion,
-  EngineInfo,
-  EngineTelemetry,
-  TallyViewSpec,
-  ViewSpec,
-  ViewUpdate
-} from './engine';
-import type { TallyResult } from '../view/tally';
-import type { ObjectRef, ObjectUpdate } from './object-watch';
-import type { LogSpec, LogUpdate } from '../logs/types';
-import type { ClusterDiscovery, DiscoveredResource } from './discovery';
-import type { SearchResult } from './search';
-import type { MetricsSpec, MetricsUpdate } from '../metrics/types';
-import type { AccessVerdict } from './access';
-import { loadStartOptions } from '../config/clusters';
 
 export interface ViewHandle {
   update(update: ViewUpdate): void;
@@ -35,47 +20,22 @@ export interface ViewHandle {
   exportRows(): Promise<Row[]>;
 }
 
-export interface EngineClient {
-  /** Resolves once the engine knows whether it shows a real cluster or the demo. */
+/** Calls the tab makes itself (connecting, pinging) or through `subscribe` and `openView`. */
+type Plumbing =
+  'start' | 'ping' | 'closeOwner' | 'open' | 'close' | 'updateView' | 'resetView' | 'exportView';
+
+export type EngineClient = Omit<Comlink.Remote<EngineApi>, Plumbing> & {
+  /** Resolves once the engine knows which clusters it shows. */
   info: Promise<EngineInfo>;
+  /** Starts a live subscription for this tab; returns what closes it. */
+  subscribe<K extends SubscriptionKind>(
+    kind: K,
+    spec: SpecOf<K>,
+    post: (update: UpdateOf<K>) => void
+  ): () => void;
+  /** A live query: `post` receives its window diffs. */
   openView(spec: ViewSpec, post: (diff: WindowDiff) => void): ViewHandle;
-  /** Watch one full object; returns the close function. */
-  openObject(ref: ObjectRef, post: (update: ObjectUpdate) => void): () => void;
-  /** Follow one container's log; returns the close function. */
-  openLogs(spec: LogSpec, post: (update: LogUpdate) => void): () => void;
-  /** A live aggregate; returns the close function. */
-  openTally(spec: TallyViewSpec, post: (result: TallyResult) => void): () => void;
-  clusterVersion(cluster: string): Promise<ClusterVersion>;
-  /** The clusters shown and their last health probe. */
-  clusterStatus(): Promise<{ info: EngineInfo; health: ClusterHealth[] }>;
-  /** Show these clusters from now on (every tab follows). */
-  configure(clusters: ClusterConfig[]): Promise<EngineInfo>;
-  /** Every resource the clusters (or one cluster) serve, found by discovery (cached in the engine). */
-  resources(cluster?: string): Promise<DiscoveredResource[]>;
-  /** Discovery per cluster, with its errors; `refresh` asks the servers again now. */
-  discovery(refresh?: boolean, cluster?: string): Promise<ClusterDiscovery[]>;
-  /** Global search over every row the engine holds and every discovered kind, best first. */
-  search(query: string, limit: number): Promise<SearchResult[]>;
-  telemetry(): Promise<EngineTelemetry>;
-  retryAll(): void;
-  /**
-   * May the user `verb` the resource (`{group: 'apps', resource: 'deployments'}`) in `namespace`
-   * (all namespaces when absent)? Answers are cached for the permission TTL; 'unknown' when the
-   * cluster does not answer access reviews (a read-only proxy): then try, and show the error.
-   */
-  can(
-    cluster: string,
-    verb: string,
-    resource: { group: string; resource: string },
-    namespace?: string
-  ): Promise<AccessVerdict>;
-  /** How long permission answers are trusted (the settings page). */
-  setPermissionTtl(ms: number): void;
-  /** How often metrics.k8s.io is polled (the settings page). */
-  setMetricsInterval(ms: number): void;
-  /** One object's (or a cluster's, kind id `cluster`) usage and recent history, live; returns the close function. */
-  openMetrics(spec: MetricsSpec, post: (update: MetricsUpdate) => void): () => void;
-}
+};
 
 let client: EngineClient | undefined;
 
@@ -141,43 +101,27 @@ function connect(): EngineClient {
   // `kubectl proxy --www=build --www-prefix=/ --api-prefix=/k8s/` the API sits next to the page.
   const info = loadStartOptions().then((options) => worker.start(options));
   const remote = afterStart(worker, info);
-  return {
+  const open = <K extends SubscriptionKind>(kind: K, spec: SpecOf<K>, post: (update: UpdateOf<K>) => void) =>
+    // comlink's typing of a generic method across the worker loses K; the call is as declared.
+    (remote.open as unknown as EngineApi['open'])(kind, spec, Comlink.proxy(post), owner);
+  const extra: Pick<EngineClient, 'info' | 'subscribe' | 'openView'> = {
     info,
+    subscribe(kind, spec, post) {
+      const id = open(kind, spec, post);
+      return () => void id.then((i) => remote.close(i)).catch(report);
+    },
     openView(spec, post) {
-      const id = remote.openView(spec, Comlink.proxy(post), owner);
+      const id = open('view', spec, post);
       return {
         update: (update) => void id.then((v) => remote.updateView(v, update)).catch(report),
         reset: () => void id.then((v) => remote.resetView(v)).catch(report),
-        close: () => void id.then((v) => remote.closeView(v)).catch(report),
+        close: () => void id.then((v) => remote.close(v)).catch(report),
         exportRows: () => id.then((v) => remote.exportView(v))
       };
-    },
-    openObject(ref, post) {
-      const id = remote.openObject(ref, Comlink.proxy(post), owner);
-      return () => void id.then((o) => remote.closeObject(o));
-    },
-    openLogs(spec, post) {
-      const id = remote.openLogs(spec, Comlink.proxy(post), owner);
-      return () => void id.then((l) => remote.closeLogs(l)).catch(report);
-    },
-    openTally(spec, post) {
-      const id = remote.openTally(spec, Comlink.proxy(post), owner);
-      return () => void id.then((t) => remote.closeTally(t)).catch(report);
-    },
-    clusterVersion: (cluster) => remote.clusterVersion(cluster),
-    clusterStatus: () => remote.clusterStatus(),
-    configure: (clusters) => remote.configure(clusters),
-    resources: (cluster) => remote.resources(cluster),
-    discovery: (refresh, cluster) => remote.discovery(refresh, cluster),
-    search: (query, limit) => remote.search(query, limit),
-    telemetry: () => remote.telemetry(),
-    retryAll: () => void remote.retryAll(),
-    can: (cluster, verb, resource, namespace) => remote.can(cluster, verb, resource, namespace),
-    setPermissionTtl: (ms) => void remote.setPermissionTtl(ms),
-    setMetricsInterval: (ms) => void remote.setMetricsInterval(ms).catch(report),
-    openMetrics(spec, post) {
-      const id = remote.openMetrics(spec, Comlink.proxy(post), owner);
-      return () => void id.then((m) => remote.closeMetrics(m)).catch(report);
     }
   };
+  // Everything else is the engine's protocol as it is, held until the engine has started.
+  return new Proxy(remote as unknown as EngineClient, {
+    get: (target, prop) => (prop in extra ? extra[prop as keyof typeof extra] : Reflect.get(target, prop))
+  });
 }

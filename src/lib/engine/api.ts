@@ -10,7 +10,7 @@ import type { ReflectorOptions } from '../watch/reflector';
 import type { Row } from '../watch/row';
 import type { WebSocketFactory } from '../watch/websocket';
 import type { AccessAnswer } from './access';
-import type { OriginBudget } from './budget';
+import type { OriginBudget } from '../watch/budget';
 import type { InformerTelemetry } from './informer';
 import type { HistoryStore } from '../metrics/history-cache';
 import type { MetricsTelemetry } from '../metrics/types';

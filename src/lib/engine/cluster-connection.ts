@@ -10,7 +10,8 @@ import {
   webSocketWatchTransport,
   type WebSocketFactory
 } from '../watch/websocket';
-import type { ClusterConnection, InformerRegistry } from './registry';
+import type { InformerRegistry } from './registry';
+import type { ClusterConnection } from '../watch/budget';
 
 /** The name rows carry for the one cluster behind `kubectl proxy` (the proxy does not tell its context). */
 export const PROXY_CLUSTER_NAME = 'cluster';

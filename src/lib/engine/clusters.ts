@@ -7,7 +7,8 @@ import { simTransport } from '../watch/transport';
 import type { WebSocketFactory } from '../watch/websocket';
 import type { ClusterConfig, ClusterInfo, DemoCluster } from './api';
 import { httpConnection } from './cluster-connection';
-import type { ClusterConnection, InformerRegistry } from './registry';
+import type { InformerRegistry } from './registry';
+import type { ClusterConnection } from '../watch/budget';
 
 /** Distinct in light and dark themes, and for the common colour-vision deficiencies in order. */
 export const CLUSTER_PALETTE = ['#1f77b4', '#e8590c', '#2b8a3e', '#ae3ec9', '#c92a2a', '#0c8599', '#a87b00'];

@@ -2,21 +2,8 @@
  * Discovery documents as servers send them (untrusted JSON): aggregated APIGroupDiscoveryLists,
  * legacy APIResourceLists, CRD lists; and the choice of one preferred version per resource.
  */
-import type { KubeObject, PrinterColumn, ResourceType } from '../kube/types';
-
-/** One resource a cluster serves, in its preferred version. Plain data. */
-export interface DiscoveredResource extends ResourceType {
-  cluster: string;
-  /** As kubectl spells it: `pods` for the core group, `certificates.cert-manager.io` otherwise. */
-  id: string;
-  /** Defined by a CustomResourceDefinition (known when the CRDs could be read). */
-  custom: boolean;
-}
-
-/** The kubectl-style id of a resource: `plural` for the core group, `plural.group` otherwise. */
-export function kindIdOf(r: { group: string; plural: string }): string {
-  return r.group ? `${r.plural}.${r.group}` : r.plural;
-}
+import type { KubeObject, PrinterColumn } from '../kube/types';
+import { kindIdOf, type DiscoveredResource } from '../kube/discovery';
 
 /** A resource as discovery names it, before the preferred version is chosen. */
 export interface Found {

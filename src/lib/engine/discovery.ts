@@ -12,32 +12,15 @@ import type { PrinterColumn } from '../kube/types';
 import type { Transport } from '../watch/transport';
 import {
   isAggregated,
-  kindIdOf,
   parseAggregated,
   parseCrds,
   parseResourceList,
   preferred,
   strings,
-  type DiscoveredResource,
   type FoundGroup
 } from './discovery-parse';
-import type { ResourceRef } from '../kube/types';
 import type { Clock } from '../kube/clock';
-
-export { kindIdOf, type DiscoveredResource };
-
-export interface ClusterDiscovery {
-  cluster: string;
-  resources: DiscoveredResource[];
-  /** How the resources were found; 'none' when discovery failed before any answer. */
-  source: 'aggregated' | 'legacy' | 'none';
-  /** Discovery failed (or partly failed: some groups missing), in words for the user. */
-  error?: string;
-  /** The CRDs could not be read: custom kinds get name, namespace and age columns only. */
-  crdError?: string;
-  /** When this answer was fetched (ms since epoch). */
-  fetchedAt: number;
-}
+import type { ClusterDiscovery } from '../kube/discovery';
 
 /** The media types of aggregated discovery, newest first, then plain JSON for older servers. */
 export const AGGREGATED_ACCEPT =
@@ -45,16 +28,6 @@ export const AGGREGATED_ACCEPT =
   'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
 
 export const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
-
-/** The ResourceRef informers and views take. */
-export function resourceRefOf(r: DiscoveredResource): ResourceRef {
-  return { group: r.group, version: r.version, plural: r.plural, kind: r.kind, namespaced: r.namespaced };
-}
-
-/** Whether a table can show the resource: it must be listed and watched. */
-export function isBrowsable(r: { verbs: string[] }): boolean {
-  return r.verbs.includes('list') && r.verbs.includes('watch');
-}
 
 /** A failed discovery request, with a message a person can act on. */
 export class DiscoveryError extends Error {

@@ -6,8 +6,8 @@
  */
 import type { ClusterHealth } from './api';
 import { clusterVersion } from './cluster-connection';
-import type { ClusterConnection } from './registry';
 import type { Clock } from '../kube/clock';
+import type { ClusterConnection } from '../watch/budget';
 
 export interface HealthMonitorOptions {
   connection: (cluster: string) => ClusterConnection | undefined;

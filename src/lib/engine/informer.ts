@@ -10,7 +10,7 @@
 import type { SnapshotCache } from '../cache/snapshot-cache';
 import type { ResourceRef } from '../kube/types';
 import { ObjectStore, objectKey, type StoreChange } from '../watch/object-store';
-import { project } from '../watch/projection';
+import { project } from '../kinds/projection';
 import {
   Reflector,
   type ReflectorOptions,
@@ -19,7 +19,7 @@ import {
 } from '../watch/reflector';
 import type { Row, RowSink } from '../watch/row';
 import type { Transport } from '../watch/transport';
-import type { Lease, LeaseKind } from './budget';
+import type { Lease, LeaseKind } from '../watch/budget';
 import type { Clock } from '../kube/clock';
 
 export interface InformerSpec {

@@ -8,7 +8,7 @@
 import { builtinResource } from '../kinds/catalog';
 import { Tally, type TallyResult, type TallySpec } from '../view/tally';
 import type { Cell, Row } from '../watch/row';
-import { RowJoin } from '../watch/row-join';
+import { RowJoin } from '../view/row-join';
 import type { ResourceRef } from '../kube/types';
 
 export interface StatSource {

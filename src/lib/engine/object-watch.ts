@@ -5,11 +5,11 @@
  */
 import type { KubeObject } from '../kube/types';
 import { Reflector, type ReflectorOptions, type ReflectorStatus } from '../watch/reflector';
-import type { ConnectionBudget, Lease } from './budget';
+import type { ConnectionBudget, Lease } from '../watch/budget';
 import { collectionPath } from './informer';
-import type { ClusterConnection } from './registry';
 import type { ResourceRef } from '../kube/types';
 import type { Clock } from '../kube/clock';
+import type { ClusterConnection } from '../watch/budget';
 
 export interface ObjectRef {
   cluster: string;

@@ -4,14 +4,8 @@
  * informers meet the connection budget: each asks its origin for a slot, informers without one
  * catch up in turns, and informers behind a view on screen take slots from those that are not.
  */
-import { ConnectionBudget, type Lease, type Priority } from './budget';
+import { ConnectionBudget, type ClusterConnection, type Lease, type Priority } from '../watch/budget';
 import { Informer, informerKey, type InformerOptions, type InformerSpec } from './informer';
-
-export interface ClusterConnection {
-  /** Budget key: the scheme+host+port requests go to; undefined for the in-browser simulator. */
-  origin: string | undefined;
-  transport: InformerOptions['transport'];
-}
 
 export interface RegistryOptions {
   connection: (cluster: string) => ClusterConnection;

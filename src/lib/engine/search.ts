@@ -9,6 +9,8 @@
  * Plain TypeScript: runs in the engine's worker and in Node.
  */
 import type { Row } from '../watch/row';
+import { isBrowsable, kindIdOf, type ClusterDiscovery } from '../kube/discovery';
+import type { Informer } from './informer';
 
 export type SearchTier = 0 | 1 | 2 | 3;
 
@@ -235,4 +237,40 @@ export function search(
     }
   }
   return top.items;
+}
+
+/**
+ * Search over what the engine holds: every informer's rows (copied only when the scan gets there;
+ * it stops early on enough exact matches) and every browsable kind discovery found.
+ */
+export function searchEngine(
+  discoveries: ClusterDiscovery[],
+  informers: Informer[],
+  query: string,
+  limit: number
+): SearchResult[] {
+  const kinds = new Map<string, SearchKind>();
+  for (const d of discoveries) {
+    for (const r of d.resources) {
+      if (!isBrowsable(r)) continue;
+      const k = kinds.get(r.id);
+      if (k) k.clusters.push(r.cluster);
+      else
+        kinds.set(r.id, {
+          kindId: r.id,
+          kind: r.kind,
+          plural: r.plural,
+          shortNames: r.shortNames,
+          clusters: [r.cluster]
+        });
+    }
+  }
+  const sources = informers.map((i) => ({
+    kindId: kindIdOf(i.spec.resource),
+    kind: i.spec.resource.kind,
+    get rows() {
+      return i.store.items();
+    }
+  }));
+  return search(sources, kinds.values(), query, limit);
 }

@@ -3,7 +3,7 @@ import { nodeRoles, nodeStatus } from '../kube/node-status';
 import type { Cell } from '../watch/row';
 import { clip, col, conditionStatus, joinList, kind } from './cells';
 import type { ColumnDef, KindDef } from './types';
-import { usageColumns } from '../metrics/columns';
+import { usageColumns } from './usage-columns';
 import { nodeAllocatableCells } from '../metrics/pod-resources';
 import type { Obj } from '../kube/types';
 

@@ -4,10 +4,10 @@
  * Cells come from the kind catalog; custom resources evaluate their CRD's printer columns; every
  * row also gets `deleting` (deletionTimestamp or null) and `finalizers` (how many).
  */
-import { groupOf, kindForResource, kindOf } from '../kinds/catalog';
-import { printerColumnCells } from '../kinds/custom';
+import { groupOf, kindForResource, kindOf } from './catalog';
+import { printerColumnCells } from './custom';
 import type { KubeObject } from '../kube/types';
-import { rowKey, type Cell, type Row } from './row';
+import { rowKey, type Cell, type Row } from '../watch/row';
 import type { ResourceRef } from '../kube/types';
 
 type Cells = (obj: KubeObject) => Record<string, Cell>;

@@ -1,26 +1,17 @@
 /**
  * The KindDef behind a kind id in a URL (`pods`, `certificates.cert-manager.io`): the catalog's
  * when it has one, else one made from what discovery found (a CRD's printer columns, or name,
- * namespace and age when the CRDs may not be read). Plain TypeScript; the default lister asks the
- * engine on the main thread.
+ * namespace and age when the CRDs may not be read). Plain TypeScript: the caller says where the
+ * discovered resources come from (the engine, on the main thread).
  */
-import type { DiscoveredResource } from '../engine/discovery';
 import { customKind, kindById } from './catalog';
 import type { KindDef } from './types';
+import type { DiscoveredResource } from '../kube/discovery';
 
 export type ResourceLister = () => Promise<DiscoveredResource[]>;
 
-const engineResources: ResourceLister = async () => {
-  // Loaded on first use: the kind catalog stays free of the main thread's engine client.
-  const { engine } = await import('../engine/client');
-  return engine().resources();
-};
-
 /** The KindDef for `id`, or undefined when neither the catalog nor any cluster knows it. */
-export async function resolveKind(
-  id: string,
-  resources: ResourceLister = engineResources
-): Promise<KindDef | undefined> {
+export async function resolveKind(id: string, resources: ResourceLister): Promise<KindDef | undefined> {
   const known = kindById(id);
   if (known) return known;
   const found = (await resources()).filter((r) => r.id === id);

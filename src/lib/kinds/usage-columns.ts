@@ -2,8 +2,8 @@
  * The usage columns of the tables that get metrics: CPU and Memory (value, share of request or
  * allocatable, sparkline), and the shares on their own (hidden until picked) to sort by.
  */
-import type { ColumnDef } from '../kinds/types';
-import { USAGE_CELLS as U, type MetricsFamily } from './types';
+import type { ColumnDef } from './types';
+import { USAGE_CELLS as U, type MetricsFamily } from '../metrics/types';
 
 const CPU: ColumnDef = {
   id: U.cpu,

@@ -4,7 +4,7 @@ import { humanDuration, timeOf } from '../kube/time';
 import type { Cell } from '../watch/row';
 import { col, conditionStatus, joinList, kind, labelSelector, mapSelector, podImages } from './cells';
 import type { KindDef } from './types';
-import { usageColumns } from '../metrics/columns';
+import { usageColumns } from './usage-columns';
 import { podResourceCells } from '../metrics/pod-resources';
 import type { Obj } from '../kube/types';
 

@@ -6,7 +6,7 @@
  * connection; a log follow is plain HTTP all the same, so those are capped here, per origin.
  * A stream that gets no connection polls instead, and takes one when it frees up.
  */
-import type { ConnectionBudget } from '../engine/budget';
+import type { ConnectionBudget } from '../watch/budget';
 
 /** Followed logs over HTTP per origin when the budget does not count them (WebSocket leases). */
 export const HTTP_FOLLOWS_PER_ORIGIN = 2;

@@ -10,7 +10,6 @@
  * exited: the stream keeps asking, more and more slowly, in case it starts again (a crash loop).
  * Every failure becomes a state with a message; nothing escapes to the worker.
  */
-import type { ClusterConnection } from '../engine/registry';
 import { Backoff, systemSleep, type BackoffOptions, type Sleep } from '../watch/backoff';
 import { parseAnsi } from './ansi';
 import { classify, LogRequestError, requestError } from './errors';
@@ -19,8 +18,9 @@ import { LogCursor } from './cursor';
 import { LogLineSplitter } from './lines';
 import { sinceTimeOf, splitTimestamp } from './timestamp';
 import type { LogLine, LogSpec, LogState, LogUpdate } from './types';
-import type { ConnectionBudget } from '../engine/budget';
+import type { ConnectionBudget } from '../watch/budget';
 import { systemClock, type Clock } from '../kube/clock';
+import type { ClusterConnection } from '../watch/budget';
 
 export interface LogStreamOptions {
   spec: LogSpec;

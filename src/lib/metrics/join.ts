@@ -6,7 +6,7 @@
  * that cluster is re-sent per source, which the View applies as one batch.
  */
 import type { Row, RowSink } from '../watch/row';
-import { RowJoin } from '../watch/row-join';
+import { RowJoin } from '../view/row-join';
 import type { ClusterMetrics, Interest, MetricsChange } from './cluster-metrics';
 import type { MetricsFamily } from './types';
 

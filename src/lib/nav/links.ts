@@ -1,13 +1,21 @@
 /**
- * The URL scheme (hash routes). Every view, object, log and filter has a link; see README "URLs".
- *   #/                                   overview
- *   #/k/<kind>?ns=a,b&q=text&l=selector&sort=-col&warn=1   a table of one kind (kind id as kubectl: pods, deployments.apps)
+ * The URL scheme (hash routes) and the builders of its links. One line per route in src/routes;
+ * see README "URLs". Query parameters sit inside the hash.
+ *   #/?ns=a,b                            overview
+ *   #/k/<kind>?ns=a,b&q=text&l=selector&sort=-col&cluster=a,b   a table of one kind (kind id as
+ *                                        kubectl: pods, deployments.apps); `warn=1` on #/k/events
+ *                                        shows Warning events only
  *   #/o/<cluster>/<kind>/<namespace|_>/<name>[?tab=summary|yaml|events|related]   one object
- *   #/logs/<cluster>/<kind>/<namespace>/<name>?container=c&tail=500&since=600&previous=1&timestamps=1&q=text
- *   #/browse?group=g&kind=k&q=text       every discovered kind
- *   #/helm, #/helm/<cluster>/<namespace>/<release>
- *   #/events?warn=1, #/diagnostics, #/search?q=text
- * Links are bare fragments: Kit's resolve() would prefix the base path and leave the page.
+ *   #/logs/<cluster>/<kind>/<namespace>/<name>?container=c&tail=500&since=600&previous=1&timestamps=1&q=text&wrap=1&follow=0
+ *   #/browse?group=g&kind=k&scope=namespaced|cluster&q=text   every discovered kind
+ *   #/helm?ns=a,b&q=text&l=selector&sort=-col   Helm releases
+ *   #/helm/<cluster>/<namespace>/<release>?rev=N&tab=values|all|manifest|notes   one release
+ *   #/diagnostics, #/settings
+ *   #/namespaces/<namespace>             the pods of one namespace (links from earlier versions)
+ * `ns`, the namespace scope, is remembered when a link leaves it out (ui/scope.svelte.ts).
+ * Search is the command palette: it has no URL.
+ * Links are bare fragments: Kit's resolve() would prefix the base path and leave the page
+ * (see eslint.config.js, svelte/no-navigation-without-resolve).
  */
 
 /** `_` stands for "no namespace" (cluster-scoped objects) in object paths. */

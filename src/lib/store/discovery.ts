@@ -1,33 +1,12 @@
 /**
- * Svelte stores over the engine's discovery: every kind the clusters serve, merged across
- * clusters, for Browse, search and the navigation's custom kinds. Polled while subscribed (the
+ * Svelte stores over the engine's discovery: every kind the clusters serve, merged across clusters
+ * by the engine, for Browse, search and the navigation's custom kinds. Polled while subscribed (the
  * engine answers from its cache and refreshes it when it is a few minutes old).
  */
 import { derived, writable, type Readable } from 'svelte/store';
-import { isBrowsable, type ClusterDiscovery } from '../engine/discovery';
-import { kindById } from '../kinds/catalog';
-
-export interface DiscoveredKind {
-  /** The kind id in URLs: `pods`, `certificates.cert-manager.io`. */
-  id: string;
-  /** Plural, for people: `Certificates`. */
-  title: string;
-  group: string;
-  /** The preferred version (of the first cluster that serves it). */
-  version: string;
-  kind: string;
-  plural: string;
-  namespaced: boolean;
-  shortNames: string[];
-  /** Clusters that serve it. */
-  clusters: string[];
-  /** A custom resource (from a CRD, or an API group outside Kubernetes' own). */
-  custom: boolean;
-  /** The catalog has a view for it with its own columns. */
-  inCatalog: boolean;
-  /** Printer columns of its CRD, when the CRD could be read. */
-  printerColumns: number | undefined;
-}
+import { engine } from '../client/engine';
+import type { DiscoveredKind, DiscoveredKinds } from '../kinds/discovered';
+import type { ClusterDiscovery } from '../kube/discovery';
 
 export interface DiscoveryState {
   /** undefined until the first answer. */
@@ -41,67 +20,7 @@ export interface DiscoveryState {
   error?: string;
 }
 
-/** Kubernetes' own API groups: the core group, unqualified names (`apps`), and `*.k8s.io`. */
-export function isBuiltinGroup(group: string): boolean {
-  return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
-}
-
-/**
- * `Certificate` + `certificates` → `Certificates`, `NetworkPolicy` + `networkpolicies` →
- * `NetworkPolicies`: the kind's capitals, the plural's ending.
- */
-export function pluralTitle(kind: string, plural: string): string {
-  const lower = kind.toLowerCase();
-  let common = 0;
-  while (common < lower.length && common < plural.length && lower[common] === plural[common]) common++;
-  if (common === 0) return kind;
-  return kind.slice(0, common) + plural.slice(common);
-}
-
-/** Every browsable kind across clusters, one entry per id. */
-export function mergeKinds(clusters: ClusterDiscovery[]): { kinds: DiscoveredKind[]; hidden: number } {
-  const byId = new Map<string, DiscoveredKind>();
-  const hidden = new Set<string>();
-  for (const d of clusters) {
-    for (const r of d.resources) {
-      if (!isBrowsable(r)) {
-        hidden.add(r.id);
-        continue;
-      }
-      const known = byId.get(r.id);
-      if (known) {
-        known.clusters.push(r.cluster);
-        known.custom ||= r.custom;
-        known.printerColumns ??= r.printerColumns?.length;
-        continue;
-      }
-      const catalog = kindById(r.id);
-      byId.set(r.id, {
-        id: r.id,
-        title: catalog?.title ?? pluralTitle(r.kind, r.plural),
-        group: r.group,
-        version: r.version,
-        kind: r.kind,
-        plural: r.plural,
-        namespaced: r.namespaced,
-        shortNames: r.shortNames ?? [],
-        clusters: [r.cluster],
-        custom: r.custom || !isBuiltinGroup(r.group),
-        inCatalog: catalog !== undefined,
-        printerColumns: r.printerColumns?.length
-      });
-    }
-  }
-  for (const id of byId.keys()) hidden.delete(id);
-  const kinds = [...byId.values()].sort(
-    (a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind) || cmp(a.id, b.id)
-  );
-  return { kinds, hidden: hidden.size };
-}
-
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-export type DiscoveryReader = (refresh: boolean) => Promise<ClusterDiscovery[]>;
+export type DiscoveryReader = (refresh: boolean) => Promise<DiscoveredKinds>;
 
 export interface DiscoveryStore extends Readable<DiscoveryState> {
   /** Ask every cluster again now (a CRD was just installed, for example). */
@@ -123,8 +42,7 @@ export function discoveryStore(read: DiscoveryReader, everyMs = 60_000): Discove
   async function load(refresh: boolean) {
     if (refresh) put({ ...latest, loading: true });
     try {
-      const clusters = await read(refresh);
-      put({ clusters, ...mergeKinds(clusters), loading: false, error: undefined });
+      put({ ...(await read(refresh)), loading: false, error: undefined });
     } catch (e) {
       // The engine itself did not answer: keep what was known, say why nothing more comes.
       put({ ...latest, loading: false, error: `discovery failed: ${(e as Error).message ?? String(e)}` });
@@ -138,10 +56,7 @@ let shared: DiscoveryStore | undefined;
 
 /** The app's discovery store (one per tab), reading the shared engine. */
 export function discovery(): DiscoveryStore {
-  shared ??= discoveryStore(async (refresh) => {
-    const { engine } = await import('../engine/client');
-    return engine().discovery(refresh);
-  });
+  shared ??= discoveryStore((refresh) => engine().kinds(refresh));
   return shared;
 }
 
@@ -155,43 +70,3 @@ export const customKinds: Readable<DiscoveredKind[]> = {
   subscribe: (run, invalidate) =>
     derived(discovery(), (s) => s.kinds.filter((k) => k.custom && !k.inCatalog)).subscribe(run, invalidate)
 };
-
-// ---- Browse: filters over the kinds ----------------------------------------------------------------
-
-/** How the core group ('') is named in URLs and on screen, as kubectl's api-resources leaves it blank. */
-export const CORE_GROUP = 'core';
-
-export const groupLabel = (group: string) => group || CORE_GROUP;
-
-/** Browse's filters (`#/browse?group=&kind=&scope=&q=`); empty strings filter nothing. */
-export interface KindFilter {
-  /** A group as `groupLabel` names it. */
-  group: string;
-  /** A kind name (`Certificate`), case-insensitive. */
-  kind: string;
-  scope: '' | 'namespaced' | 'cluster';
-  /** Case-insensitive text in the kind, plural, group, short names or id. */
-  q: string;
-}
-
-export function filterKinds(kinds: DiscoveredKind[], f: KindFilter): DiscoveredKind[] {
-  const q = f.q.trim().toLowerCase();
-  const kind = f.kind.trim().toLowerCase();
-  return kinds.filter(
-    (k) =>
-      (!f.group || groupLabel(k.group) === f.group) &&
-      (!kind || k.kind.toLowerCase() === kind) &&
-      (!f.scope || k.namespaced === (f.scope === 'namespaced')) &&
-      (!q ||
-        [k.kind, k.title, k.plural, k.group, k.id, ...k.shortNames].some((s) => s.toLowerCase().includes(q)))
-  );
-}
-
-/** Kinds per group, core first then by name. */
-export function groupCounts(kinds: DiscoveredKind[]): { group: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const k of kinds) counts.set(groupLabel(k.group), (counts.get(groupLabel(k.group)) ?? 0) + 1);
-  return [...counts.entries()]
-    .map(([group, count]) => ({ group, count }))
-    .sort((a, b) => (a.group === CORE_GROUP ? -1 : b.group === CORE_GROUP ? 1 : cmp(a.group, b.group)));
-}

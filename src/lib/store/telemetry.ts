@@ -1,6 +1,10 @@
-/** A Svelte store of the engine's telemetry, polled while something shows it. */
+/**
+ * The engine's telemetry as one Svelte store for the whole page, polled once a second while
+ * anything shows it (the diagnostics page, the connection banner): one timer, however many readers.
+ */
 import { readable, type Readable } from 'svelte/store';
-import type { EngineTelemetry } from '../engine/engine';
+import { engine } from '../client/engine';
+import type { EngineTelemetry } from '../engine/api';
 
 export function telemetryStore(
   read: () => Promise<EngineTelemetry>,
@@ -19,4 +23,12 @@ export function telemetryStore(
       clearInterval(timer);
     };
   });
+}
+
+let shared: Readable<EngineTelemetry | undefined> | undefined;
+
+/** The page's telemetry store, shared by every reader. */
+export function engineTelemetry(): Readable<EngineTelemetry | undefined> {
+  shared ??= telemetryStore(() => engine().telemetry());
+  return shared;
 }

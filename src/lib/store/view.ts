@@ -3,7 +3,7 @@
  * applies the engine's diffs to it, nothing else. Opening and closing follow its subscribers.
  */
 import { readable, type Readable } from 'svelte/store';
-import type { ViewHandle } from '../engine/client';
+import type { ViewHandle } from '../client/engine';
 import type { ViewSpec, ViewUpdate } from '../engine/engine';
 import { applyWindowDiff, EMPTY_WINDOW, WindowDiffError } from '../view/apply';
 import type { WindowDiff, WindowState } from '../view/types';

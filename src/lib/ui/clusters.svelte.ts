@@ -4,7 +4,7 @@
  * follow a cluster going down, coming back, or the cluster list changing in another tab.
  */
 import { createSubscriber } from 'svelte/reactivity';
-import { engine } from '$lib/engine/client';
+import { engine } from '$lib/client/engine';
 import type { ClusterHealth, ClusterInfo, EngineInfo } from '$lib/engine/engine';
 
 const POLL_MS = 2000;

@@ -68,7 +68,6 @@ export const namespaceScope = {
     untrack(() => {
       if (inUrl) this.remember(fromUrl);
       else if (remembered.length > 0)
-        // eslint-disable-next-line svelte/no-navigation-without-resolve -- a bare hash route (see links.ts)
         void goto(withQuery(page.url, { ns: remembered.join(',') }), {
           replaceState: true,
           keepFocus: true,
@@ -84,7 +83,6 @@ export const namespaceScope = {
   set(namespaces: string[], options: { replaceState?: boolean } = {}): Promise<void> {
     this.remember(namespaces);
     const href = withQuery(page.url, { ns: namespaces.join(',') });
-    // eslint-disable-next-line svelte/no-navigation-without-resolve -- a bare hash route (see links.ts)
     return goto(href, { replaceState: options.replaceState ?? false, keepFocus: true, noScroll: true });
   }
 };

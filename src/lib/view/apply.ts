@@ -19,7 +19,8 @@ export class WindowDiffError extends Error {
 
 export function applyWindowDiff(state: WindowState, diff: WindowDiff): WindowState {
   const { seq, total, offset, limit } = diff;
-  if (diff.rows) return { seq, total, offset, limit, rows: diff.rows };
+  const streams = diff.streams ?? state.streams;
+  if (diff.rows) return { seq, total, offset, limit, rows: diff.rows, streams };
   if (seq !== state.seq + 1) throw new WindowDiffError(`diff ${seq} does not follow ${state.seq}`);
   let rows: (Row | undefined)[];
   if (diff.order) {
@@ -34,5 +35,5 @@ export function applyWindowDiff(state: WindowState, diff: WindowDiff): WindowSta
     rows[index] = row;
   }
   if (rows.includes(undefined)) throw new WindowDiffError(`diff ${seq} leaves a window row without data`);
-  return { seq, total, offset, limit, rows: rows as Row[] };
+  return { seq, total, offset, limit, rows: rows as Row[], streams };
 }

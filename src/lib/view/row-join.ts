@@ -3,7 +3,7 @@
  * It keeps each row as its informer sent it and merges the joined cells on the way out, so an
  * object update never loses the joined cells and a join update never loses object fields.
  */
-import type { Row, RowSink } from './row';
+import type { Row, RowSink } from '../watch/row';
 
 export abstract class RowJoin implements RowSink {
   /** Each row as its source sent it, by key. */

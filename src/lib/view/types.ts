@@ -43,7 +43,31 @@ export interface ViewWindow {
   limit: number;
 }
 
+/**
+ * The state of one stream (one cluster's informer) feeding a view, as the engine posts it with the
+ * view's diffs: what a table says about loading, refusals and failures. Plain data.
+ */
+export interface ViewStream {
+  cluster: string;
+  /** The informer's key: `cluster|group/version/plural|namespace|labelSelector|fieldSelector`. */
+  key: string;
+  /** listing, live, cached, resyncing, waiting, paused, backoff, forbidden, unauthorized, error… */
+  state: string;
+  /** `all namespaces`, `cluster`, or the namespace the stream watches. */
+  scope: string;
+  /** Rows the stream holds now. */
+  rows: number;
+  lastError?: string;
+  /**
+   * A forbidden all-namespaces stream whose view shows, instead, the namespaces the user may list
+   * (SelfSubjectRulesReview): those namespaces ([] when there are none).
+   */
+  fallbackNamespaces?: string[];
+}
+
 interface WindowDiffBase {
+  /** The streams feeding the view, when they changed since the last diff (and with every reset). */
+  streams?: ViewStream[];
   /** 1, 2, 3… per posted diff of one view; a patch applies only to the state left by `seq - 1`. */
   seq: number;
   /** Number of rows that match the filter (the whole list, not the window). */
@@ -85,4 +109,6 @@ export interface WindowState {
   offset: number;
   limit: number;
   rows: Row[];
+  /** The streams feeding the view; undefined until the engine first says. */
+  streams?: ViewStream[];
 }

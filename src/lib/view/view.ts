@@ -16,7 +16,7 @@ import type { Row } from '../watch/row';
 import { compileFilter, type RowPredicate } from './filter';
 import { compileSort, DEFAULT_SORT } from './sort';
 import { SortedIds } from './sorted';
-import type { ViewFilter, ViewSort, ViewWindow, WindowDiff, WindowPatch } from './types';
+import type { ViewFilter, ViewSort, ViewStream, ViewWindow, WindowDiff, WindowPatch } from './types';
 
 export interface ViewOptions {
   filter?: ViewFilter;
@@ -94,6 +94,9 @@ export class View {
   private readonly batchThreshold: number;
   private posted: Posted | null = null;
   private seq = 0;
+  private streams: ViewStream[] | undefined;
+  /** `streams` changed since the last flush. */
+  private streamsChanged = false;
   /** Something may have changed in the window or the total since the last flush. */
   private dirty = true;
   private readonly dirtyListeners = new Set<() => void>();
@@ -247,12 +250,30 @@ export class View {
     this.markDirty();
   }
 
+  /** The states of the streams feeding the view: posted with the next diff when they changed. */
+  setStreams(streams: ViewStream[]): void {
+    if (this.streams && sameStreams(this.streams, streams)) return;
+    this.streams = streams;
+    this.streamsChanged = true;
+    this.markDirty();
+  }
+
   /**
    * What changed in the window since the previous flush, or null when nothing did. Changes in
-   * between coalesce: the diff carries the latest row per key and nothing else.
+   * between coalesce: the diff carries the latest row per key and nothing else. The streams' states
+   * ride along when they changed, and with every whole window.
    */
   flush(): WindowDiff | null {
     if (!this.dirty) return null;
+    const diff = this.flushWindow();
+    if (!this.streams || (!this.streamsChanged && !diff?.rows)) return diff;
+    this.streamsChanged = false;
+    if (diff) return { ...diff, streams: this.streams };
+    const { total, offset, limit } = this.posted!;
+    return { seq: ++this.seq, total, offset, limit, streams: this.streams };
+  }
+
+  private flushWindow(): WindowDiff | null {
     this.dirty = false;
     const { offset, limit } = this.windowSpec;
     const total = this.order.length;
@@ -405,3 +426,17 @@ export class View {
 
 export type { ViewFilter, ViewSort, ViewWindow, WindowDiff } from './types';
 export { FilterError } from './filter';
+
+function sameStreams(a: ViewStream[], b: ViewStream[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((s, i) => {
+    const o = b[i];
+    return (
+      s.key === o.key &&
+      s.state === o.state &&
+      s.rows === o.rows &&
+      s.lastError === o.lastError &&
+      s.fallbackNamespaces?.join() === o.fallbackNamespaces?.join()
+    );
+  });
+}

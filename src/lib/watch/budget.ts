@@ -8,6 +8,7 @@
  * gets one. Where it does not, informers beyond the slots wait and catch up from their last
  * resourceVersion in turns; informers behind a view on screen take slots from those that are not.
  */
+import type { Transport } from './transport';
 
 export type Priority = 'foreground' | 'background';
 export type LeaseKind = 'websocket' | 'chunked';
@@ -194,4 +195,14 @@ export class ConnectionBudget {
     const lease = this.grant(claim);
     if (lease) this.onGranted(claim.id, lease);
   }
+}
+
+/**
+ * How the engine reaches one cluster: the origin whose connection budget it shares, and a
+ * transport per kind of connection (a budgeted watch slot, or a direct request).
+ */
+export interface ClusterConnection {
+  /** Budget key: the scheme+host+port requests go to; undefined for the in-browser simulator. */
+  origin: string | undefined;
+  transport: (kind: LeaseKind | 'direct') => Transport;
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DiscoveryCache, discoverCluster, isBrowsable, type DiscoveredResource } from '$lib/engine/discovery';
+import { DiscoveryCache, discoverCluster } from '$lib/engine/discovery';
 import type { KubeObject } from '$lib/kube/types';
 import { SimWorld, type SimWorldOptions } from '$lib/sim/world';
 import { simTransport, type Transport } from '$lib/watch/transport';
+import type { DiscoveredResource } from '$lib/kube/discovery';
+import { isBrowsable } from '$lib/kube/discovery';
 
 // Discovery against the simulated API server: what a person browsing kinds would see.
 

@@ -35,11 +35,11 @@ describe('Engine logs', () => {
   it('streams a container log to post, and closeLogs stops it', async () => {
     const { engine, spec } = await setup();
     const updates: LogUpdate[] = [];
-    const id = await engine.openLogs(spec, (u) => updates.push(u), 'tab-1');
+    const id = await engine.open('logs', spec, (u) => updates.push(u), 'tab-1');
     await vi.waitFor(() => expect(updates.flatMap((u) => u.lines).length).toBeGreaterThanOrEqual(5));
     expect(updates.at(-1)?.state).toBe('live');
     expect(updates.flatMap((u) => u.lines)[0]).toMatchObject({ pod: spec.pod, container: spec.container });
-    engine.closeLogs(id);
+    engine.close(id);
     const count = updates.length;
     await new Promise((r) => setTimeout(r, 50));
     expect(updates.length).toBe(count);
@@ -49,8 +49,8 @@ describe('Engine logs', () => {
     const { engine, spec } = await setup();
     const a: LogUpdate[] = [];
     const b: LogUpdate[] = [];
-    await engine.openLogs(spec, (u) => a.push(u), 'tab-a');
-    await engine.openLogs(spec, (u) => b.push(u), 'tab-b');
+    await engine.open('logs', spec, (u) => a.push(u), 'tab-a');
+    await engine.open('logs', spec, (u) => b.push(u), 'tab-b');
     await vi.waitFor(() => expect(a.length && b.length).toBeGreaterThan(0));
     engine.closeOwner('tab-a');
     const [countA, countB] = [a.length, b.length];
@@ -65,7 +65,7 @@ describe('Engine logs', () => {
 
   it('refuses an unknown cluster', async () => {
     const { engine, spec } = await setup();
-    await expect(engine.openLogs({ ...spec, cluster: 'nope' }, () => {})).rejects.toThrow(
+    await expect(engine.open('logs', { ...spec, cluster: 'nope' }, () => {})).rejects.toThrow(
       /unknown cluster "nope"/
     );
   });

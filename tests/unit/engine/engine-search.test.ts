@@ -30,7 +30,7 @@ describe('engine search and discovery', () => {
     expect(engine.search(pod.metadata.name, 10)).toEqual([]);
 
     let total = 0;
-    await engine.openView({ resource: PODS }, (d) => (total = d.total));
+    await engine.open('view', { resource: PODS }, (d) => (total = d.total));
     await expect.poll(() => total).toBe(60);
     const results = engine.search(pod.metadata.name.toUpperCase(), 10);
     expect(results[0]).toEqual({

@@ -11,7 +11,7 @@ import { SimCluster } from '$lib/sim/cluster';
 import { populate } from '$lib/sim/populate';
 import { authorize } from '$lib/sim/rbac';
 import { parseLabelSelector } from '$lib/sim/selectors';
-import { project } from '$lib/watch/projection';
+import { project } from '$lib/kinds/projection';
 import type { Row } from '$lib/watch/row';
 import type { ResourceRef } from '$lib/kube/types';
 

@@ -10,7 +10,7 @@ import {
   helmReleaseSecret,
   type HelmReleaseInit
 } from '$lib/sim/objects';
-import { project } from '$lib/watch/projection';
+import { project } from '$lib/kinds/projection';
 
 const DEPLOYED = Date.parse('2026-10-01T12:00:00Z');
 

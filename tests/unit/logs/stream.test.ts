@@ -9,8 +9,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionBudget } from '$lib/engine/budget';
-import type { ClusterConnection } from '$lib/engine/registry';
+import { ConnectionBudget, type ClusterConnection } from '$lib/watch/budget';
 import type { KubeObject } from '$lib/kube/types';
 import { parseAnsi } from '$lib/logs/ansi';
 import { LogStream, type LogStreamOptions } from '$lib/logs/stream';

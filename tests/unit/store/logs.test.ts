@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LogLine, LogSpec, LogUpdate } from '$lib/logs/types';
-import { LogBuffer, logStore, type LogsView } from '$lib/store/logs';
+import { LogBuffer } from '$lib/logs/buffer';
+import { logStore, type LogsView } from '$lib/store/logs';
 
 const ts = (second: number, nanos = 0) =>
   `2026-11-26T10:${String(Math.floor(second / 60)).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}.${String(nanos).padStart(9, '0')}Z`;

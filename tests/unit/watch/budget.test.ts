@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConnectionBudget, type Lease, type Priority } from '$lib/engine/budget';
+import { ConnectionBudget, type Lease, type Priority } from '$lib/watch/budget';
 
 const ORIGIN = 'http://127.0.0.1:8001';
 

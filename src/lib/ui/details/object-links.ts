@@ -3,9 +3,9 @@
  * role). The catalog knows the built-in kinds; custom kinds (a Certificate owning a
  * CertificateRequest) are looked up in what discovery found.
  */
-import type { DiscoveredResource } from '$lib/engine/discovery';
 import { kindOf } from '$lib/kinds/catalog';
 import { objectHref } from '$lib/nav/links';
+import type { DiscoveredResource } from '$lib/kube/discovery';
 
 /** The details URL of `group/kind` `name`, or undefined when the catalog does not know the kind. */
 export function kindHref(
@@ -33,7 +33,7 @@ export async function discoveredHref(
 ): Promise<string | undefined> {
   const known = kindHref(cluster, group, kind, namespace, name);
   if (known) return known;
-  discovered ??= import('$lib/engine/client').then(({ engine }) => engine().resources());
+  discovered ??= import('$lib/client/engine').then(({ engine }) => engine().resources());
   try {
     const resources = await discovered;
     const r = resources.find(

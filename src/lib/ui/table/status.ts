@@ -1,42 +1,12 @@
 /**
- * What a table tells the user about its streams: which streams feed it (from the engine's
- * telemetry), a notice per stream that is not simply live, and the message the empty body shows.
+ * What a table tells the user about its streams (the engine posts their states with the view's
+ * diffs): a notice per stream that is not simply live, and the message the empty body shows.
  * Every message says what is happening and what to do.
  */
-import type { EngineTelemetry } from '$lib/engine/engine';
-import type { ResourceRef } from '$lib/kube/types';
+import type { ViewStream } from '$lib/view/types';
 
-export type Stream = EngineTelemetry['streams'][number];
-
-/**
- * The streams behind a view of `resource` in `namespaces` ([] = all), one per cluster: the
- * informer's key is `cluster|group/version/plural|namespace|labelSelector|fieldSelector`. A view of
- * one namespace is served by the all-namespaces stream when one runs, else by its own.
- */
-export function viewStreams(
-  streams: Stream[],
-  resource: ResourceRef,
-  namespaces: string[],
-  clusters?: string[]
-): Stream[] {
-  const path = `${resource.group}/${resource.version}/${resource.plural}`;
-  const single = resource.namespaced && namespaces.length === 1 ? namespaces[0] : undefined;
-  const byCluster = new Map<string, Stream>();
-  for (const s of streams) {
-    const [cluster, streamPath, namespace, labelSelector, fieldSelector] = s.key.split('|');
-    if (streamPath !== path || labelSelector || fieldSelector) continue;
-    if (clusters?.length && !clusters.includes(cluster)) continue;
-    if (namespace !== '' && namespace !== single) continue;
-    const held = byCluster.get(cluster);
-    // The all-namespaces stream wins: the engine serves a namespaced view from it when it runs
-    // (not when the user may not list it: then the namespace has a stream of its own).
-    const wins = namespace === '' ? !REFUSED.has(s.state) : held && REFUSED.has(held.state);
-    if (!held || (wins && held.key.split('|')[2] !== namespace)) byCluster.set(cluster, s);
-  }
-  return [...byCluster.values()].sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
-}
-
-const REFUSED = new Set(['forbidden', 'unauthorized', 'error']);
+/** One stream feeding a view, as the engine posts it with the view's diffs. */
+export type Stream = ViewStream;
 
 export type NoticeTone = 'info' | 'warn' | 'bad';
 

@@ -1,26 +1,11 @@
 /**
  * What a table says about permissions: a forbidden all-namespaces stream shown from the namespaces
- * the user may list, one with none, and which stream speaks for a namespace view.
+ * the user may list, and one with none. (Which streams feed a view is the engine's to say: see
+ * tests/integration/access.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import {
-  emptyMessage,
-  streamNotice,
-  viewStreams,
-  type MessageContext,
-  type Stream
-} from '$lib/ui/table/status';
-import type { ResourceRef } from '$lib/kube/types';
+import { emptyMessage, streamNotice, type MessageContext, type Stream } from '$lib/ui/table/status';
 
-/** A core namespaced resource. */
-const core = (plural: string, kind: string): ResourceRef => ({
-  group: '',
-  version: 'v1',
-  plural,
-  kind,
-  namespaced: true
-});
-const SECRETS = core('secrets', 'Secret');
 const ALL: MessageContext = {
   noun: 'secrets',
   resourceName: 'secrets',
@@ -33,23 +18,9 @@ function stream(namespace: string, state: Stream['state'], fallbackNamespaces?: 
   return {
     key: `prod|/v1/secrets|${namespace}||`,
     cluster: 'prod',
-    resource: 'secrets',
     scope: namespace || 'all namespaces',
     state,
-    transport: 'direct',
-    resourceVersion: undefined,
     rows: 0,
-    events: 0,
-    bytes: 0,
-    relists: 0,
-    reconnects: 0,
-    drops: 0,
-    errors: 0,
-    lastEventAt: undefined,
-    lastError: undefined,
-    cacheAgeMs: undefined,
-    subscribers: 1,
-    eventsPerSecond: 0,
     ...(fallbackNamespaces ? { fallbackNamespaces } : {})
   };
 }
@@ -79,16 +50,5 @@ describe('permission notices', () => {
       retry: true
     });
     expect(emptyMessage([s], ALL, noFilter)).toMatchObject({ tone: 'bad', action: 'retry' });
-  });
-
-  it('a namespace view is spoken for by its own stream while the all-namespaces one is refused', () => {
-    const wide = stream('', 'forbidden', ['web']);
-    const web = stream('web', 'live');
-    expect(viewStreams([wide, web], SECRETS, ['web'])).toEqual([web]);
-    expect(viewStreams([web, wide], SECRETS, ['web'])).toEqual([web]);
-    const liveWide = stream('', 'live');
-    expect(viewStreams([liveWide, web], SECRETS, ['web'])).toEqual([liveWide]);
-    expect(viewStreams([web, liveWide], SECRETS, ['web'])).toEqual([liveWide]);
-    expect(viewStreams([wide, web], SECRETS, [])).toEqual([wide]);
   });
 });
