@@ -1,8 +1,10 @@
 /**
  * Config: ConfigMaps and Secrets. Secret cells name keys and never carry values; Helm release
- * Secrets also get the release's name, chart, status and revision, decoded from the payload.
+ * Secrets also get the release's name, chart, status and revision. Helm's labels carry the name,
+ * revision and status; the chart, app version and deploy time are only in the payload, which is
+ * decoded (bounded: kube/helm.ts) once per Secret version and remembered as a few small fields.
  */
-import { decodeHelmRelease, HELM_SECRET_TYPE } from '../kube/helm';
+import { decodeHelmRelease, HELM_SECRET_TYPE, HelmReleaseTooLarge } from '../kube/helm';
 import type { Cell } from '../watch/row';
 import { col, keyCount, keyNames, kind } from './cells';
 import type { KindDef } from './types';
@@ -13,6 +15,59 @@ function isoOf(helmTime: string | undefined): string | null {
   if (!helmTime) return null;
   const t = Date.parse(helmTime);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+/** What a release Secret's payload says, or why it was not read. */
+type Decoded =
+  | {
+      release: string;
+      chart: string;
+      appVersion: string | null;
+      revision: number;
+      status: string | null;
+      updated: string | null;
+    }
+  | { error: string; tooLarge: boolean };
+
+function decodeCells(payload: string): Decoded {
+  try {
+    const r = decodeHelmRelease(payload);
+    const meta = r.chart.metadata;
+    return {
+      release: r.name,
+      chart: `${meta.name}-${meta.version}`,
+      appVersion: meta.appVersion ?? null,
+      revision: r.version,
+      status: r.info.status ?? null,
+      updated: isoOf(r.info.last_deployed)
+    };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e), tooLarge: e instanceof HelmReleaseTooLarge };
+  }
+}
+
+/**
+ * Decoded payloads by Secret version, so a watch event, a relist or a second informer that
+ * projects the same version again does not inflate it again. The key also holds the payload's
+ * length and tail (for gzip, its CRC and size) in case two objects share a uid and version (two
+ * clusters, tests). Oldest first; a hit moves to the end.
+ */
+const decodedByVersion = new Map<string, Decoded>();
+const DECODED_MAX = 2048;
+
+function decodedOf(s: Obj, payload: string): Decoded {
+  const { uid, resourceVersion } = s.metadata;
+  if (!uid || !resourceVersion) return decodeCells(payload);
+  const key = `${uid}\n${resourceVersion}\n${payload.length}\n${payload.slice(-48)}`;
+  let d = decodedByVersion.get(key);
+  if (d) decodedByVersion.delete(key);
+  else {
+    d = decodeCells(payload);
+    if (decodedByVersion.size >= DECODED_MAX)
+      decodedByVersion.delete(decodedByVersion.keys().next().value as string);
+  }
+  decodedByVersion.set(key, d);
+  return d;
 }
 
 function helmCells(s: Obj): Record<string, Cell> {
@@ -28,20 +83,10 @@ function helmCells(s: Obj): Record<string, Cell> {
   };
   const payload = s.data?.release;
   if (typeof payload !== 'string') return fallback;
-  try {
-    const r = decodeHelmRelease(payload);
-    const meta = r.chart.metadata;
-    return {
-      release: r.name,
-      chart: `${meta.name}-${meta.version}`,
-      appVersion: meta.appVersion ?? null,
-      revision: r.version,
-      status: r.info.status ?? null,
-      updated: isoOf(r.info.last_deployed) ?? fallback.updated
-    };
-  } catch {
-    return fallback;
-  }
+  const d = decodedOf(s, payload);
+  // A release refused for its size says so where its status goes (in red: "Error").
+  if ('error' in d) return d.tooLarge ? { ...fallback, status: `Error: ${d.error}` } : fallback;
+  return { ...d, updated: d.updated ?? fallback.updated };
 }
 
 function secretCells(s: Obj): Record<string, Cell> {
