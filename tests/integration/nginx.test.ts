@@ -16,6 +16,12 @@ recipeSuite(async ({ dir, www, port, proxies }) => {
   }
   let site = await readFile(join(DEPLOY, 'nginx/skiff.conf'), 'utf8');
   site = substitute(RECIPE, site, 'listen 127.0.0.1:8080;', `listen 127.0.0.1:${port};`);
+  site = substitute(
+    RECIPE,
+    site,
+    'listen 127.0.0.1:8080 default_server;',
+    `listen 127.0.0.1:${port} default_server;`
+  );
   site = substitute(RECIPE, site, 'root /srv/skiff;', `root ${www};`);
   site = substitute(RECIPE, site, 'http://127.0.0.1:8001/', `${proxies.prod}/`);
   site = substitute(RECIPE, site, 'http://127.0.0.1:8002/', `${proxies.staging}/`);

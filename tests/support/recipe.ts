@@ -2,8 +2,10 @@
  * The hosting recipes in deploy/ for real: a web server (nginx, Caddy) started from the recipe as
  * written, with only its ports and web root replaced, in front of two kubectl proxies, each in
  * front of a simulated cluster, the way the recipe's comments tell a user to run them. The same
- * checks for every recipe: static files and config.json, then per cluster discovery, lists, a watch
- * event passed on while the watch is open, and a WebSocket watch.
+ * checks for every recipe: static files, config.json and the security headers, then per cluster
+ * discovery, lists, a watch event passed on while the watch is open, a WebSocket watch and an access
+ * review from the site itself, and the refusals that keep other sites out: a foreign Host (DNS
+ * rebinding), and WebSocket upgrades and writes from another Origin or none.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,9 +14,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type { KubeObject } from '../../src/lib/kube/types';
+import type { SimWorld } from '../../src/lib/sim/world';
+import { httpTransport } from '../../src/lib/watch/transport';
+import { webSocketWatchTransport, type WebSocketLike } from '../../src/lib/watch/websocket';
 import { startKubectlProxy, startSimServer, writeKubeconfig, type SimServer } from './kubectl';
-import { watchEventWhileOpen, webSocketWatchEvent } from './watch-through';
+import { watchEventWhileOpen, type WatchEvent } from './watch-through';
 
 export const DEPLOY = join(import.meta.dirname, '../../deploy');
 
@@ -37,14 +43,19 @@ export function substitute(recipe: string, text: string, from: string, to: strin
   return parts.join(to);
 }
 
+/** Where the stand-in site of `writeSite` has its engine worker script, as the build names it. */
+export const SITE_WORKER = '_app/immutable/workers/engine.worker-abc123.js';
+
 /**
  * A stand-in for the built site in `www` (the real build may not exist yet when vitest runs): a page
- * containing `skiff-index` and a hashed asset, `_app/immutable/start.abc123.js`.
+ * containing `skiff-index`, a hashed asset, `_app/immutable/start.abc123.js`, and a worker script
+ * at `SITE_WORKER`.
  */
 export async function writeSite(www: string): Promise<string> {
-  await mkdir(join(www, '_app/immutable'), { recursive: true });
+  await mkdir(join(www, '_app/immutable/workers'), { recursive: true });
   await writeFile(join(www, 'index.html'), '<!doctype html><title>Skiff</title><p>skiff-index</p>');
   await writeFile(join(www, '_app/immutable/start.abc123.js'), 'export const skiff = 1;\n');
+  await writeFile(join(www, SITE_WORKER), 'onmessage = () => {};\n');
   return www;
 }
 
@@ -96,6 +107,143 @@ interface Cluster {
 }
 
 const names = (items: KubeObject[]) => items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort();
+
+/** A host name that is not the site's, as a page on another site rebinding its DNS to 127.0.0.1 sends it. */
+const FOREIGN_HOST = 'rebound.example.com';
+/** Another site's origin, as a browser sends it for that site's WebSocket and POST requests. */
+const FOREIGN_ORIGIN = 'https://attacker.example';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One HTTP request with exactly these headers (fetch cannot set Host, and may not set Origin). */
+function send(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<Answer>((resolve, reject) => {
+    // Node sends a DELETE's body without Content-Length: the server would read it as the next request.
+    const length = init.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(init.body)) };
+    const headers = { ...length, ...init.headers };
+    const req = request(url, { method: init.method ?? 'GET', headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', reject);
+    });
+    req.once('error', reject);
+    req.end(init.body);
+  });
+}
+
+/** The status a WebSocket upgrade to `url` gets: 101 if it opened. */
+function upgradeStatus(url: string, origin: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url.replace(/^http/, 'ws'), origin === undefined ? {} : { origin });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+}
+
+function createConfigMap(world: SimWorld, name: string) {
+  world.cluster.create(world.cluster.type('v1', 'ConfigMap'), 'default', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name },
+    data: {}
+  });
+}
+
+/**
+ * A watch on default ConfigMaps at `base` over WebSocket with Skiff's own transport, the upgrade
+ * sent with `origin` as a browser on that origin sends it; resolves with the first event, for
+ * ConfigMap `name` created once the socket is open.
+ */
+async function webSocketWatchEventFrom(
+  base: string,
+  origin: string,
+  world: SimWorld,
+  name: string
+): Promise<WatchEvent> {
+  const transport = webSocketWatchTransport(
+    base,
+    httpTransport(base),
+    (u) => new WebSocket(u, { origin }) as unknown as WebSocketLike
+  );
+  const rv = world.cluster.resourceVersion();
+  const res = await transport.fetch(`/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`);
+  createConfigMap(world, name);
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  try {
+    while (!text.includes('\n')) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`the watch ended before its first event: ${text}`);
+      text += value;
+    }
+  } finally {
+    void reader.cancel().catch(() => {});
+  }
+  return JSON.parse(text.slice(0, text.indexOf('\n')));
+}
+
+/**
+ * Whether Content-Security-Policy `policy` lets a document or worker of origin `self` reach `url`
+ * through `directive` (falling back to default-src), per CSP Level 3 source matching: a scheme
+ * admits its secure variant, and 'self' also admits ws(s) to the same host and port.
+ */
+export function cspAllows(policy: string, directive: string, url: string, self: string): boolean {
+  const directives = new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...sources]) => [name.toLowerCase(), sources] as const)
+  );
+  const sources = directives.get(directive) ?? directives.get('default-src');
+  if (!sources) return true;
+  const target = new URL(url);
+  const scheme = target.protocol.slice(0, -1);
+  const own = new URL(self).protocol.slice(0, -1);
+  const schemeFits = (source: string) =>
+    source === scheme || (source === 'http' && scheme === 'https') || (source === 'ws' && scheme === 'wss');
+  return sources.some((source) => {
+    if (source === "'self'") {
+      const sameHost = target.host === new URL(self).host;
+      return sameHost && (schemeFits(own) || (own === 'http' && scheme === 'ws') || scheme === 'wss');
+    }
+    if (source === '*') return ['http', 'https', 'ws', 'wss'].includes(scheme);
+    if (source.startsWith("'")) return false; // 'none', hashes, nonces, keywords
+    const schemeOnly = /^([a-z][a-z0-9+.-]*):$/i.exec(source);
+    if (schemeOnly) return schemeFits(schemeOnly[1].toLowerCase());
+    // A host source: [scheme://]host[:port][/path]; no port means the scheme's default one.
+    const hostSource = /^(?:([a-z][a-z0-9+.-]*):\/\/)?([^/]+)/i.exec(source);
+    if (!hostSource || hostSource[2].toLowerCase() !== target.host) return false;
+    return hostSource[1] ? schemeFits(hostSource[1].toLowerCase()) : true;
+  });
+}
+
+/** The Content-Security-Policy header of `answer`, the one policy expected. */
+function csp(answer: Answer | Response): string {
+  const value =
+    answer instanceof Response
+      ? answer.headers.get('content-security-policy')
+      : answer.headers['content-security-policy'];
+  expect(value, 'a Content-Security-Policy header').toBeTypeOf('string');
+  return value as string;
+}
+
+const header = (answer: Answer | Response, name: string) =>
+  answer instanceof Response ? answer.headers.get(name) : String(answer.headers[name] ?? '');
 
 /**
  * The checks for one recipe. `start` runs the web server for `env` and returns a way to stop it.
@@ -155,6 +303,96 @@ export function recipeSuite(start: (env: RecipeEnv) => Promise<{ stop(): void }>
     it('answers 404 for files that do not exist', async () => {
       expect((await fetch(`${base}/nope.js`)).status).toBe(404);
     });
+
+    it('serves the page under its other default name, localhost', async () => {
+      const page = await send(`${base}/`, { headers: { host: `localhost:${new URL(base).port}` } });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('skiff-index');
+    });
+  });
+
+  describe('security headers', () => {
+    it('forbids framing the page and sniffing, and sends no Referer', async () => {
+      for (const path of ['/', '/index.html']) {
+        const page = await fetch(`${base}${path}`);
+        expect(page.status).toBe(200);
+        // The page's own <meta> policy (with its script hash) is enforced too: the header adds only
+        // what a <meta> cannot carry, and must not block the page's inline script or styles.
+        expect(csp(page)).toMatch(/(^|;)\s*frame-ancestors 'none'\s*(;|$)/);
+        expect(csp(page)).not.toMatch(/(script|style|default)-src/);
+        expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(page.headers.get('referrer-policy')).toMatch(/^(no-referrer|same-origin)$/);
+      }
+    });
+
+    it("gives the worker script a policy of its own: this origin's API over HTTP and WebSocket, nothing else", async () => {
+      const worker = await fetch(`${base}/${SITE_WORKER}`);
+      expect(worker.status).toBe(200);
+      expect(worker.headers.get('content-type')).toContain('javascript');
+      expect(worker.headers.get('x-content-type-options')).toBe('nosniff');
+      const policy = csp(worker);
+      const ws = base.replace(/^http/, 'ws');
+      for (const url of [
+        `${base}/config.json`,
+        `${base}/clusters/prod/api/v1/pods`,
+        `${ws}/clusters/prod/api/v1/pods?watch=1`
+      ]) {
+        expect(cspAllows(policy, 'connect-src', url, base), `connect-src allows ${url}`).toBe(true);
+      }
+      expect(cspAllows(policy, 'script-src', `${base}/_app/immutable/start.abc123.js`, base)).toBe(true);
+      for (const url of ['https://attacker.example/x', 'ws://attacker.example/x', 'http://127.0.0.1:1/x']) {
+        expect(cspAllows(policy, 'connect-src', url, base), `connect-src refuses ${url}`).toBe(false);
+      }
+      expect(cspAllows(policy, 'script-src', 'https://attacker.example/x.js', base)).toBe(false);
+    });
+
+    it('keeps the security headers on API answers and on refusals', async () => {
+      const api = await fetch(`${base}/clusters/prod/version`);
+      expect(api.status).toBe(200);
+      expect(api.headers.get('x-content-type-options')).toMatch(/^nosniff(, nosniff)?$/);
+      // Nothing the proxy passes on (a Service's own web page through its proxy URL) runs as a page
+      // of the site's origin.
+      expect(csp(api)).toMatch(/(^|;)\s*sandbox\s*(;|$)/);
+      expect(csp(api)).toMatch(/frame-ancestors 'none'/);
+      const refused = await send(`${base}/clusters/prod/version`, { headers: { origin: FOREIGN_ORIGIN } });
+      expect(refused.status).toBe(403);
+      expect(header(refused, 'x-content-type-options')).toBe('nosniff');
+    });
+  });
+
+  describe('a Host that is not the site (DNS rebinding)', () => {
+    it.each([
+      '/',
+      '/index.html',
+      '/config.json',
+      '/clusters/prod/version',
+      '/clusters/staging/api/v1/secrets'
+    ])('is refused for %s', async (path) => {
+      const answer = await send(`${base}${path}`, {
+        headers: { host: `${FOREIGN_HOST}:${new URL(base).port}` }
+      });
+      expect([403, 421]).toContain(answer.status);
+      expect(answer.body).not.toContain('skiff-index');
+      expect(answer.body).not.toContain('"kind"');
+    });
+
+    it('is refused for a WebSocket upgrade, even with a matching Origin', async () => {
+      const { port } = new URL(base);
+      const status = await new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/clusters/prod/api/v1/secrets?watch=1`, {
+          headers: { host: `${FOREIGN_HOST}:${port}` },
+          origin: `http://${FOREIGN_HOST}:${port}`
+        });
+        ws.once('open', () => resolve(101));
+        ws.once('unexpected-response', (_req, res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.once('error', reject);
+      });
+      expect([403, 421]).toContain(status);
+    });
   });
 
   describe.each(['prod', 'staging'])("the recipe's cluster %s", (clusterName) => {
@@ -162,6 +400,8 @@ export function recipeSuite(start: (env: RecipeEnv) => Promise<{ stop(): void }>
     /** The cluster's base URL as the page resolves it from config.json. */
     const url = () =>
       new URL(configExample.clusters.find((c) => c.name === clusterName)!.url, `${base}/`).href;
+    /** Requests that reached the simulated cluster (through nginx or Caddy, then kubectl proxy). */
+    const reached = (marker: string) => cluster().sim.requests.filter((r) => r.url.includes(marker));
 
     it('answers discovery and /version at the config.json URL', async () => {
       const version = await (await fetch(`${url()}version`)).json();
@@ -179,24 +419,17 @@ export function recipeSuite(start: (env: RecipeEnv) => Promise<{ stop(): void }>
       ).toContain('apps');
     });
 
-    it('serves a page opened under a public host name (kubectl proxy refuses other Host headers)', async () => {
-      const path = new URL(`${url()}version`).pathname;
-      const status = await new Promise<number>((resolve, reject) => {
-        const req = request(`${base}${path}`, { headers: { host: 'skiff.example.com' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
-        req.once('error', reject);
-        req.end();
-      });
-      expect(status).toBe(200);
-    });
-
     it('lists the pods of this cluster, not the other', async () => {
       const list = await (await fetch(`${url()}api/v1/pods`)).json();
       const world = cluster().sim.world;
       expect(list.kind).toBe('PodList');
       expect(names(list.items)).toEqual(names(world.cluster.objects(world.cluster.type('v1', 'Pod'))));
+    });
+
+    it('answers a GET that carries the site as Origin', async () => {
+      const answer = await send(`${url()}version`, { headers: { origin: base } });
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body).gitVersion).toMatch(/^v1\./);
     });
 
     it('passes a watch event on while the watch is still open (no buffering)', async () => {
@@ -207,12 +440,66 @@ export function recipeSuite(start: (env: RecipeEnv) => Promise<{ stop(): void }>
       });
     });
 
-    it('carries a watch over WebSocket', async () => {
+    it('carries a watch over WebSocket opened by the site itself', async () => {
       const name = `ws-through-recipe-${clusterName}`;
-      expect(await webSocketWatchEvent(url(), cluster().sim.world, name)).toMatchObject({
+      expect(await webSocketWatchEventFrom(url(), base, cluster().sim.world, name)).toMatchObject({
         type: 'ADDED',
         object: { metadata: { name } }
       });
+    });
+
+    it.each([
+      ['another site', FOREIGN_ORIGIN],
+      ['the same host on another port', 'http://127.0.0.1:1'],
+      ['a sandboxed page (Origin: null)', 'null'],
+      ['no Origin at all', undefined]
+    ])('refuses a WebSocket upgrade from %s before it reaches the cluster', async (_, origin) => {
+      const marker = `labelSelector=ws-refused-${Math.random().toString(36).slice(2)}`;
+      const status = await upgradeStatus(`${url()}api/v1/secrets?watch=1&${marker}`, origin);
+      expect(status).toBe(403);
+      expect(reached(marker)).toEqual([]);
+    });
+
+    /** A SelfSubjectAccessReview POST, as the engine sends them to learn what the user may do. */
+    const review = (headers: Record<string, string>) =>
+      send(`${url()}apis/authorization.k8s.io/v1/selfsubjectaccessreviews`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify({
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { verb: 'list', resource: 'pods' } }
+        })
+      });
+
+    it('passes an access review POSTed by the site itself', async () => {
+      const answer = await review({ origin: base });
+      expect(answer.status).toBeLessThan(300);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        kind: 'SelfSubjectAccessReview',
+        status: { allowed: true }
+      });
+    });
+
+    it.each([
+      ['another site', FOREIGN_ORIGIN],
+      ['no Origin at all', undefined]
+    ])('refuses writes from %s before they reach the cluster', async (_, origin) => {
+      const before = cluster().sim.requests.filter((r) => r.method !== 'GET').length;
+      const post = await review(origin === undefined ? {} : { origin });
+      expect(post.status).toBe(403);
+      for (const method of ['PUT', 'PATCH', 'DELETE']) {
+        const answer = await send(`${url()}api/v1/namespaces/default/configmaps/kube-root-ca.crt`, {
+          method,
+          headers: {
+            'content-type': 'application/merge-patch+json',
+            ...(origin === undefined ? {} : { origin })
+          },
+          body: '{}'
+        });
+        expect(answer.status, method).toBe(403);
+      }
+      expect(cluster().sim.requests.filter((r) => r.method !== 'GET').length).toBe(before);
     });
   });
 }
