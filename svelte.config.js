@@ -23,8 +23,11 @@ const config = {
         'script-src': ['self'],
         'style-src': ['self', 'unsafe-inline'],
         'img-src': ['self', 'data:'],
-        'connect-src': ['self', 'ws:', 'wss:'],
-        'worker-src': ['self', 'blob:'],
+        // The page itself fetches only config.json; the clusters (any origin, WebSocket watches) are
+        // reached from the engine's worker, which a page's policy does not cover (a host's
+        // Content-Security-Policy header on the worker script does: see scripts/launch/server.ts).
+        'connect-src': ['self'],
+        'worker-src': ['self'],
         'object-src': ['none'],
         'base-uri': ['self'],
         'form-action': ['none']

@@ -18,14 +18,16 @@ const HELP = `Usage: npm run launch -- [options]
   --kubeconfig FILE   kubeconfig to read (default: kubectl's, i.e. KUBECONFIG or ~/.kube/config)
   --port N            port to serve Skiff on (default 8000; 0 picks a free one)
   --address A         address to listen on (default 127.0.0.1; the proxies carry your credentials)
-  --accept-hosts RE   Host header names to answer (default: localhost, 127.0.0.1, [::1])
+  --accept-hosts RE   host names to answer, a regular expression matched against the whole
+                      name (default: localhost, 127.0.0.1, [::1]); any other Host is refused
   --demo              add the simulated cluster "${DEMO_CLUSTER}" (runs in the browser)
   --no-build          serve the existing build/ instead of running \`npm run build\` first
   --www DIR           serve this built Skiff instead of build/ (implies --no-build)
   -h, --help          this text
 
-One \`kubectl proxy --context=<name> --port=0\` runs per context (started again if it exits); the
-page is served with /config.json listing the clusters and each proxy under /clusters/<name>/.`;
+One \`kubectl proxy --context=<name>\` runs per context (started again if it exits), on a unix
+socket only you can open; the page is served with /config.json listing the clusters and each proxy
+under /clusters/<name>/.`;
 
 function fail(message: string, code = 1): never {
   console.error(`launch: ${message}`);
@@ -116,12 +118,14 @@ async function main() {
   console.log(`\nSkiff: ${launched.url}\n`);
   launched.proxies.forEach((p, i) => {
     console.log(
-      `  ${names[i].padEnd(width)}  kubectl proxy --context=${p.context} on ${p.state.target} (pid ${p.state.pid})`
+      `  ${names[i].padEnd(width)}  kubectl proxy --context=${p.context} on ${p.state.socket} (pid ${p.state.pid})`
     );
   });
   if (values.demo) console.log(`  ${DEMO_CLUSTER.padEnd(width)}  simulated in the browser`);
   if (!/^(127\.|::1$|localhost$)/.test(values.address)) {
     console.log(`\nListening on ${values.address}: whoever reaches it acts with your kube credentials.`);
+    if (values['accept-hosts'] === undefined)
+      console.log('Only the local names are answered: pass --accept-hosts for the name others use.');
   }
   console.log('\nCtrl-C stops Skiff and the proxies.');
 }

@@ -1,8 +1,12 @@
 /**
  * The launcher's use of kubectl: reading contexts from a kubeconfig, and one supervised
- * `kubectl proxy --context=<c> --port=0` per context that is started again whenever it exits.
+ * `kubectl proxy --context=<c> --unix-socket=<path>` per context that is started again whenever it
+ * exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A failure the launcher reports in one plain sentence (no stack trace). */
 export class LaunchError extends Error {}
@@ -62,14 +66,22 @@ export async function readContexts(
 }
 
 export interface ProxyState {
-  /** `http://127.0.0.1:PORT` while a kubectl proxy serves; undefined while it is (re)starting. */
-  target: string | undefined;
+  /** The unix socket a kubectl proxy serves on; undefined while it is (re)starting. */
+  socket: string | undefined;
   pid: number | undefined;
   /** How many times the proxy was started again after exiting. */
   restarts: number;
 }
 
-const SERVING = /Starting to serve on ([^\s]+):(\d+)/;
+const SERVING = /Starting to serve on /;
+/**
+ * The one Host each kubectl proxy answers: the launcher sends every request on with Host
+ * `127.0.0.1` (and checks the browser's Host itself). Anchored: kubectl matches the pattern anywhere
+ * in the host name. The proxies listen on unix sockets, which no web page can reach (kubectl proxy
+ * checks no Origin: on a TCP port, a page that found the port could open a WebSocket to it); this
+ * is the second line.
+ */
+export const PROXY_ACCEPT_HOSTS = '^127\\.0\\.0\\.1$';
 /** Restart delays grow from the first to the last, and start over after a proxy served for a while. */
 const RESTART_DELAYS_MS = [250, 500, 1000, 2000, 5000, 10_000];
 const STABLE_MS = 30_000;
@@ -81,7 +93,9 @@ const START_TIMEOUT_MS = 30_000;
  * process exits it is started again (with growing delays), until `stop()`.
  */
 export class SupervisedProxy {
-  readonly state: ProxyState = { target: undefined, pid: undefined, restarts: 0 };
+  readonly state: ProxyState = { socket: undefined, pid: undefined, restarts: 0 };
+  /** A directory only this user can enter (mkdtemp: 0700), for the proxy's socket. */
+  private dir: string | undefined;
   private child: ChildProcess | undefined;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -98,9 +112,19 @@ export class SupervisedProxy {
 
   private spawnOnce(first: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
+      this.dir ??= mkdtempSync(join(tmpdir(), 'skiff-kubectl-'));
+      const socket = join(this.dir, 'proxy.sock');
+      // kubectl leaves its socket behind when it ends, and will not listen on an existing one.
+      rmSync(socket, { force: true });
       const child = spawn(
         this.opts.kubectl ?? 'kubectl',
-        [...baseArgs(this.opts), 'proxy', `--context=${this.context}`, '--port=0', '--address=127.0.0.1'],
+        [
+          ...baseArgs(this.opts),
+          'proxy',
+          `--context=${this.context}`,
+          `--unix-socket=${socket}`,
+          `--accept-hosts=${PROXY_ACCEPT_HOSTS}`
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] }
       );
       this.child = child;
@@ -116,11 +140,10 @@ export class SupervisedProxy {
       const onData = (d: Buffer) => {
         if (serving) return;
         output += d;
-        const m = SERVING.exec(output);
-        if (!m) return;
+        if (!SERVING.test(output)) return;
         serving = true;
         clearTimeout(startTimer);
-        this.state.target = `http://${m[1]}:${m[2]}`;
+        this.state.socket = socket;
         this.state.pid = child.pid;
         resolve();
       };
@@ -131,7 +154,7 @@ export class SupervisedProxy {
         if (ended) return;
         ended = true;
         clearTimeout(startTimer);
-        this.state.target = undefined;
+        this.state.socket = undefined;
         this.state.pid = undefined;
         if (this.stopped) return;
         if (first && !serving) {
@@ -158,16 +181,17 @@ export class SupervisedProxy {
     this.timer = setTimeout(() => {
       this.state.restarts++;
       this.spawnOnce(false).then(
-        () => this.opts.log?.(`kubectl proxy for "${this.context}" serves again on ${this.state.target}`),
+        () => this.opts.log?.(`kubectl proxy for "${this.context}" serves again on ${this.state.socket}`),
         () => {}
       );
     }, delay);
   }
 
-  /** Ends the proxy for good (no restart). */
+  /** Ends the proxy for good (no restart), and removes its socket. */
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
     this.child?.kill('SIGTERM');
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }

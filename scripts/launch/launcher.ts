@@ -72,7 +72,7 @@ export async function launch(opts: LaunchOptions): Promise<Launched> {
     port: opts.port,
     host: opts.host,
     acceptHosts: opts.acceptHosts,
-    clusters: proxies.map((p) => ({ name: names.get(p.context)!, target: () => p.state.target })),
+    clusters: proxies.map((p) => ({ name: names.get(p.context)!, target: () => p.state.socket })),
     demo: opts.demo ? [DEMO_CLUSTER] : []
   });
   const stopProxies = () => proxies.forEach((p) => p.stop());

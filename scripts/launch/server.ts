@@ -3,9 +3,11 @@
  * and each cluster's `kubectl proxy` under `/clusters/<name>/` (http-proxy-3: prefix stripped,
  * responses piped through as they arrive, WebSocket upgrades passed on).
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createProxyServer } from 'http-proxy-3';
+import { isAbsolute, join } from 'node:path';
+import { createProxyServer, type ProxyTarget } from 'http-proxy-3';
 import sirv from 'sirv';
 import { ApiError } from '../../src/lib/kube/types';
 import { LaunchError } from './kubectl';
@@ -13,7 +15,10 @@ import { LaunchError } from './kubectl';
 export interface ProxiedCluster {
   /** The cluster's name in Skiff (see `clusterNames`), also its path under /clusters/. */
   name: string;
-  /** Where its kubectl proxy serves right now (`http://127.0.0.1:PORT`), undefined while restarting. */
+  /**
+   * Where its kubectl proxy serves right now, undefined while restarting: a unix socket's path, or a
+   * URL (`http://127.0.0.1:PORT`).
+   */
   target(): string | undefined;
 }
 
@@ -26,9 +31,9 @@ export interface ServerOptions {
   port: number;
   host: string;
   /**
-   * Host names (without port) the server answers. kubectl proxy refuses other Host headers so that
-   * a web page cannot reach it by DNS rebinding; the launcher rewrites Host for the proxies, so it
-   * must check it itself.
+   * Host names (without port) the server answers, matched against the whole name (`^(?:…)$` is
+   * added). kubectl proxy refuses other Host headers so that a web page cannot reach it by DNS
+   * rebinding; the launcher rewrites Host for the proxies, so it must check it itself.
    */
   acceptHosts?: RegExp;
 }
@@ -94,7 +99,10 @@ function sendStatus(res: ServerResponse, code: number, reason: string, message: 
 }
 
 function refuseUpgrade(socket: Socket, code: number, text: string) {
-  socket.end(`HTTP/1.1 ${code} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  const headers = Object.entries(SECURITY_HEADERS)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${code} ${text}\r\n${headers}connection: close\r\ncontent-length: 0\r\n\r\n`);
 }
 
 /** A path segment decoded (`%2f` and `%2F` alike); undefined when it is not valid percent-encoding. */
@@ -106,13 +114,118 @@ function decodeSegment(segment: string): string | undefined {
   }
 }
 
-/** Host name of a Host header (`[::1]:8000` → `[::1]`). */
-function hostName(host: string): string {
-  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$/;
+
+/**
+ * Host name of a Host header (`[::1]:8000` → `[::1]`); undefined when the header is not a plain
+ * host and port (it is also written into the Content-Security-Policy, so nothing else may pass).
+ */
+function hostName(host: string): string | undefined {
+  return HOST_HEADER.exec(host)?.[1];
+}
+
+/** `re` matched against a whole host name (`skiff\.example` must not accept `skiff.example.evil`). */
+export function anchored(re: RegExp): RegExp {
+  return new RegExp(`^(?:${re.source})$`, re.flags.replace(/[gy]/g, ''));
+}
+
+export interface Refusal {
+  code: number;
+  reason: string;
+  message: string;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * The one check every request and every WebSocket upgrade passes before any route (static files,
+ * config.json, the clusters). Refused:
+ * - a Host that is not accepted (DNS rebinding: another site's page under a name that resolves
+ *   here);
+ * - an Origin that is not the launcher's own (another site's fetch, form post or WebSocket: browsers
+ *   apply no CORS to WebSockets). `Origin: null` counts as its own only when the browser says the
+ *   request is same-origin (some browsers send null for a same-origin POST under
+ *   `Referrer-Policy: no-referrer`; sandboxed frames send it too, as cross-site);
+ * - a cross-site or same-site request (Sec-Fetch-Site, e.g. an `<img>` or a link, which carry no
+ *   Origin) to a cluster, a WebSocket upgrade, or any method but GET and HEAD.
+ * A request without Origin and Sec-Fetch-Site is not from a web page (curl, kubectl): it passes.
+ */
+export function checkRequest(req: IncomingMessage, acceptHosts: RegExp): Refusal | undefined {
+  const host = req.headers.host ?? '';
+  const name = hostName(host);
+  if (name === undefined || !acceptHosts.test(name)) {
+    return { code: 403, reason: 'Forbidden', message: `host "${host}" is not accepted` };
+  }
+  const origin = req.headers.origin;
+  const site = req.headers['sec-fetch-site'];
+  if (origin !== undefined && origin !== `http://${host}` && !(origin === 'null' && site === 'same-origin')) {
+    return { code: 403, reason: 'Forbidden', message: `requests from ${origin} are not accepted` };
+  }
+  const guarded =
+    req.headers.upgrade !== undefined ||
+    !SAFE_METHODS.has(req.method ?? 'GET') ||
+    (req.url ?? '/').startsWith('/clusters/');
+  if (guarded && site !== undefined && site !== 'same-origin' && site !== 'none') {
+    return { code: 403, reason: 'Forbidden', message: `${site} requests are not accepted` };
+  }
+  return undefined;
+}
+
+/** Headers on every response but the Content-Security-Policy (which depends on the Host). */
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer'
+} as const;
+
+/** When index.html has no CSP of its own (not a Skiff build). */
+const FALLBACK_POLICY = "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'";
+
+/** The Content-Security-Policy of the page's `<meta>` in `www/index.html`, if it has one. */
+export function pagePolicy(www: string): string | undefined {
+  let html: string;
+  try {
+    html = readFileSync(join(www, 'index.html'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const meta = /<meta\s[^>]*http-equiv=["']?content-security-policy["']?[^>]*>/i.exec(html)?.[0];
+  const content = meta && /\scontent=(?:"([^"]*)"|'([^']*)')/i.exec(meta);
+  if (!content) return undefined;
+  return (content[1] ?? content[2])
+    .replace(/&#39;|&#x27;|&apos;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}
+
+/**
+ * The Content-Security-Policy header on every response: the page's own policy (its `<meta>`, with
+ * the inline script's hash) so the page is held to it twice, plus what a `<meta>` cannot carry:
+ * `frame-ancestors 'none'` (no other site frames Skiff), and a policy for the engine's worker
+ * script, which a page's `<meta>` does not cover. The worker talks to the clusters: `connect-src`
+ * is the launcher's own origin, over HTTP and WebSocket (`ws://<host>` spelled out for browsers
+ * whose `'self'` does not cover WebSockets).
+ */
+export function securityPolicy(page: string | undefined, host: string | undefined): string {
+  const directives = new Map<string, string[]>();
+  for (const directive of (page ?? FALLBACK_POLICY).split(';')) {
+    const [name, ...sources] = directive.trim().split(/\s+/);
+    if (name) directives.set(name.toLowerCase(), sources);
+  }
+  const connect = new Set(directives.get('connect-src') ?? ["'self'"]);
+  if (host !== undefined) connect.add(`ws://${host}`);
+  directives.set('connect-src', [...connect]);
+  directives.set('frame-ancestors', ["'none'"]);
+  return [...directives].map(([name, sources]) => [name, ...sources].join(' ')).join('; ');
+}
+
+/** http-proxy-3's target for a socket path or a URL; Host `127.0.0.1` (changeOrigin) on a socket. */
+function proxyTarget(target: string): ProxyTarget {
+  return isAbsolute(target) ? { socketPath: target, host: '127.0.0.1', port: 80 } : target;
 }
 
 export function startServer(opts: ServerOptions): Promise<SkiffServer> {
-  const acceptHosts = opts.acceptHosts ?? LOCAL_HOSTS;
+  const acceptHosts = anchored(opts.acceptHosts ?? LOCAL_HOSTS);
+  const page = pagePolicy(opts.www);
   const byName = new Map(opts.clusters.map((c) => [c.name, c]));
   const config = JSON.stringify(configJson(opts.clusters, opts.demo));
   // Hashed build assets never change; everything else is revalidated (ETag) on each load.
@@ -139,24 +252,12 @@ export function startServer(opts: ServerOptions): Promise<SkiffServer> {
     sendStatus(res, 502, 'BadGateway', `kubectl proxy did not answer: ${err.message}`);
   });
 
-  /**
-   * The cluster a request is for and the path to send on, or a refusal. Checks the Host header
-   * (DNS rebinding) and, when the browser sends one, the Origin (another site's page, WebSocket
-   * or form post reaching the user's credentials).
-   */
+  /** The cluster a request is for and the path to send on; null when it is not for a cluster. */
   function route(
     req: IncomingMessage
   ): { cluster: ProxiedCluster; path: string } | { refuse: number; reason: string; message: string } | null {
     const url = req.url ?? '/';
     if (!url.startsWith('/clusters/')) return null;
-    const host = req.headers.host ?? '';
-    if (!acceptHosts.test(hostName(host))) {
-      return { refuse: 403, reason: 'Forbidden', message: `host "${host}" is not accepted` };
-    }
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${host}`) {
-      return { refuse: 403, reason: 'Forbidden', message: `requests from ${origin} are not accepted` };
-    }
     const rest = url.slice('/clusters/'.length);
     const slash = rest.indexOf('/');
     const name = decodeSegment(slash < 0 ? rest : rest.slice(0, slash));
@@ -166,6 +267,11 @@ export function startServer(opts: ServerOptions): Promise<SkiffServer> {
   }
 
   const server = createServer((req, res) => {
+    const host = req.headers.host ?? '';
+    res.setHeader('content-security-policy', securityPolicy(page, hostName(host) && host));
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    const refused = checkRequest(req, acceptHosts);
+    if (refused) return sendStatus(res, refused.code, refused.reason, refused.message);
     const to = route(req);
     if (to === null) {
       if (req.url === '/config.json' || req.url?.startsWith('/config.json?')) {
@@ -185,7 +291,7 @@ export function startServer(opts: ServerOptions): Promise<SkiffServer> {
       );
     }
     req.url = to.path;
-    proxy.web(req, res, { target });
+    proxy.web(req, res, { target: proxyTarget(target) });
   });
 
   // Upgraded sockets leave the HTTP server's bookkeeping: close() ends them itself.
@@ -193,13 +299,15 @@ export function startServer(opts: ServerOptions): Promise<SkiffServer> {
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
+    const refused = checkRequest(req, acceptHosts);
+    if (refused) return refuseUpgrade(socket, refused.code, refused.reason);
     const to = route(req);
     if (to === null) return refuseUpgrade(socket, 404, 'Not Found');
     if ('refuse' in to) return refuseUpgrade(socket, to.refuse, to.reason);
     const target = to.cluster.target();
     if (!target) return refuseUpgrade(socket, 503, 'Service Unavailable');
     req.url = to.path;
-    proxy.ws(req, socket, head, { target });
+    proxy.ws(req, socket, head, { target: proxyTarget(target) });
   });
 
   return new Promise((resolve, reject) => {

@@ -3,23 +3,29 @@
  * kubectl proxy each, all behind the launcher's one origin; and the command line's messages.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer, request, type Server } from 'node:http';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { PROXY_ACCEPT_HOSTS } from '../../scripts/launch/kubectl';
 import { launch, type Launched } from '../../scripts/launch/launcher';
 import { clusterNames, startServer } from '../../scripts/launch/server';
 import type { KubeObject } from '../../src/lib/kube/types';
 import { startSimServer, writeKubeconfigContexts, type SimServer } from '../support/kubectl';
-import { freePort, writeSite } from '../support/recipe';
+import { freePort, SITE_WORKER, writeSite } from '../support/recipe';
 import { watchEventWhileOpen, webSocketWatchEvent } from '../support/watch-through';
 
 const ROOT = join(import.meta.dirname, '../..');
 /** A context name as EKS writes them: not a valid Skiff cluster name, and unsafe in a URL. */
 const ARN = 'arn:aws:eks:eu-west-1:123456789012:cluster/beta two';
+/** The stand-in page's inline script and its own CSP, as the build writes them (a hash per inline script). */
+const INLINE_SCRIPT = 'document.title = "skiff";';
+const SCRIPT_HASH = `'sha256-${createHash('sha256').update(INLINE_SCRIPT).digest('base64')}'`;
+const PAGE_CSP = `default-src 'self'; connect-src 'self'; script-src 'self' ${SCRIPT_HASH}; style-src 'self' 'unsafe-inline'`;
 
 let dir: string;
 let www: string;
@@ -32,6 +38,11 @@ const logged: string[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'skiff-launch-'));
   www = await writeSite(join(dir, 'www'));
+  await writeFile(
+    join(www, 'index.html'),
+    `<!doctype html><meta http-equiv="content-security-policy" content="${PAGE_CSP}">` +
+      `<title>Skiff</title><script>${INLINE_SCRIPT}</script><p>skiff-index</p>`
+  );
   alpha = await startSimServer({ name: 'alpha', seed: 1, pods: 21, churn: 0 });
   beta = await startSimServer({ name: 'beta', seed: 2, pods: 22, churn: 0 });
   kubeconfig = writeKubeconfigContexts({ alpha: alpha.server.url, [ARN]: beta.server.url }, 'alpha');
@@ -68,16 +79,97 @@ async function clusterUrl(name: string): Promise<string> {
   return new URL(entry.url, launched.url).href;
 }
 
-/** The status of a plain HTTP request to the launcher, with headers fetch() will not set (Host). */
-function statusOf(path: string, headers: Record<string, string>): Promise<number> {
+/**
+ * A plain HTTP request, with headers fetch() will not set (Host, Origin, Sec-Fetch-Site): its status
+ * and headers. To the launcher, or to `port` or the unix socket `socketPath`.
+ */
+function send(
+  path: string,
+  headers: Record<string, string>,
+  {
+    method = 'GET',
+    body,
+    port = launched.port,
+    socketPath
+  }: { method?: string; body?: string; port?: number; socketPath?: string } = {}
+): Promise<{ status: number; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: launched.port, path, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, socketPath, path, method, headers }, (res) => {
       res.resume();
-      resolve(res.statusCode ?? 0);
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+const statusOf = async (path: string, headers: Record<string, string>, method?: string) =>
+  (await send(path, headers, { method })).status;
+
+/**
+ * How the launcher answers a WebSocket upgrade sent with these headers: `upgraded` (101, passed on
+ * to a kubectl proxy) or `refused <status>`.
+ */
+function upgradeOutcome(path: string, headers: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port: launched.port,
+      path,
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...headers
+      }
+    });
+    req.once('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve('upgraded');
+    });
+    req.once('response', (res) => {
+      res.resume();
+      resolve(`refused ${res.statusCode}`);
     });
     req.once('error', reject);
     req.end();
   });
+}
+
+/** The launcher's own origin, as its page sends it. */
+const own = () => `http://127.0.0.1:${launched.port}`;
+
+/** A SelfSubjectAccessReview, as Skiff posts them: may the user list pods? */
+const REVIEW = JSON.stringify({
+  apiVersion: 'authorization.k8s.io/v1',
+  kind: 'SelfSubjectAccessReview',
+  spec: { resourceAttributes: { verb: 'list', resource: 'pods' } }
+});
+const REVIEWS = '/clusters/alpha/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
+const reviewsPosted = () =>
+  alpha.requests.filter((r) => r.method === 'POST' && r.url.includes('selfsubjectaccessreviews')).length;
+
+/** A watch event over a WebSocket opened with `origin`, as a browser page opens it. */
+function webSocketEventFrom(origin: string, name: string): Promise<{ type: string; object: KubeObject }> {
+  const rv = alpha.world.cluster.resourceVersion();
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${launched.port}/clusters/alpha/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`,
+    { origin }
+  );
+  return new Promise<{ type: string; object: KubeObject }>((resolve, reject) => {
+    ws.once('open', () =>
+      alpha.world.cluster.create(alpha.world.cluster.type('v1', 'ConfigMap'), 'default', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name },
+        data: {}
+      })
+    );
+    ws.once('message', (data) => resolve(JSON.parse(String(data))));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
+    ws.once('error', reject);
+  }).finally(() => ws.terminate());
 }
 
 const names = (items: KubeObject[]) => items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort();
@@ -134,10 +226,52 @@ describe('one origin', () => {
 });
 
 describe('what another web page cannot do', () => {
-  it('refuses a Host that is not local (DNS rebinding)', async () => {
-    expect(await statusOf('/clusters/alpha/api/v1/secrets', { host: `evil.example:${launched.port}` })).toBe(
-      403
-    );
+  it.each(['/', '/index.html', '/config.json', '/_app/immutable/start.abc123.js', '/clusters/alpha/api'])(
+    'refuses a Host that is not its own on %s (DNS rebinding)',
+    async (path) => {
+      expect(await statusOf(path, { host: `127.0.0.1:${launched.port}` })).toBe(200);
+      for (const host of [
+        `evil.example:${launched.port}`,
+        `127.0.0.1.evil.example:${launched.port}`,
+        `evil.localhost:${launched.port}`,
+        // Not a host and port: it would end up in the Content-Security-Policy.
+        `127.0.0.1:${launched.port}; script-src *`
+      ]) {
+        expect(await statusOf(path, { host }), host).toBe(403);
+      }
+    }
+  );
+
+  it('refuses a WebSocket upgrade with a Host that is not its own', async () => {
+    const path = '/clusters/alpha/api/v1/namespaces/default/secrets?watch=1';
+    expect(await upgradeOutcome(path, { origin: own() })).toBe('upgraded');
+    expect(await upgradeOutcome(path, { host: `evil.example:${launched.port}` })).toBe('refused 403');
+    expect(
+      await upgradeOutcome(path, {
+        host: `evil.example:${launched.port}`,
+        origin: `http://evil.example:${launched.port}`
+      })
+    ).toBe('refused 403');
+  });
+
+  it('matches --accept-hosts against the whole host name', async () => {
+    const server = await startServer({
+      www,
+      port: 0,
+      host: '127.0.0.1',
+      clusters: [],
+      acceptHosts: /skiff\.example/
+    });
+    try {
+      const status = async (host: string) =>
+        (await send('/config.json', { host: `${host}:${server.port}` }, { port: server.port })).status;
+      expect(await status('skiff.example')).toBe(200);
+      expect(await status('skiff.example.evil.test')).toBe(403);
+      expect(await status('evil-skiff.example')).toBe(403);
+      expect(await status('127.0.0.1')).toBe(403);
+    } finally {
+      await server.close();
+    }
   });
 
   it('refuses requests from another origin, WebSocket watches included', async () => {
@@ -156,12 +290,143 @@ describe('what another web page cannot do', () => {
     });
     ws.terminate();
     expect(outcome).toBe('refused 403');
+    // A sandboxed frame's opaque origin.
+    expect(
+      await upgradeOutcome('/clusters/alpha/api/v1/secrets?watch=1', {
+        origin: 'null',
+        'sec-fetch-site': 'cross-site'
+      })
+    ).toBe('refused 403');
+    await expect(webSocketEventFrom('http://evil.example', 'not-from-evil')).rejects.toThrow('refused 403');
   });
 
-  it('lets its own page in (same Origin)', async () => {
+  it('refuses a POST from another origin, and never passes it on', async () => {
+    const before = reviewsPosted();
+    const json = { 'content-type': 'application/json' };
+    for (const headers of <Record<string, string>[]>[
+      { origin: 'http://evil.example' },
+      { origin: `http://127.0.0.1:${launched.port + 1}` },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      // A form posted by a browser that sends no Origin: Sec-Fetch-Site still tells.
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' }
+    ]) {
+      const { status } = await send(REVIEWS, { ...json, ...headers }, { method: 'POST', body: REVIEW });
+      expect(status, JSON.stringify(headers)).toBe(403);
+    }
+    // Not to the page's routes either.
+    expect(await statusOf('/config.json', { origin: 'http://evil.example' }, 'POST')).toBe(403);
+    expect(reviewsPosted()).toBe(before);
+  });
+
+  it('refuses what a cross-site page makes the browser fetch from a cluster, but not a link to the page', async () => {
+    // An <img> or <script src> sends no Origin.
+    expect(await statusOf('/clusters/alpha/api/v1/namespaces', { 'sec-fetch-site': 'cross-site' })).toBe(403);
+    expect(await statusOf('/', { 'sec-fetch-site': 'cross-site' })).toBe(200);
+  });
+
+  it('lets its own page in (same Origin): lists, access reviews, WebSocket watches', async () => {
+    expect(await statusOf('/clusters/alpha/api/v1/namespaces', { origin: own() })).toBe(200);
     expect(
-      await statusOf('/clusters/alpha/api/v1/namespaces', { origin: `http://127.0.0.1:${launched.port}` })
+      await statusOf('/clusters/alpha/api/v1/namespaces', { origin: own(), 'sec-fetch-site': 'same-origin' })
     ).toBe(200);
+    const json = { 'content-type': 'application/json' };
+    for (const headers of <Record<string, string>[]>[
+      { origin: own(), 'sec-fetch-site': 'same-origin' },
+      // Some browsers send Origin: null for a same-origin POST under Referrer-Policy: no-referrer.
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+      // Not a browser (curl, kubectl): no Origin.
+      {}
+    ]) {
+      const res = await send(REVIEWS, { ...json, ...headers }, { method: 'POST', body: REVIEW });
+      expect(res.status, JSON.stringify(headers)).toBe(201);
+    }
+    expect(await webSocketEventFrom(own(), 'from-its-own-page')).toMatchObject({
+      type: 'ADDED',
+      object: { metadata: { name: 'from-its-own-page' } }
+    });
+  });
+});
+
+describe('security headers', () => {
+  it.each([
+    ['the page', '/'],
+    ['config.json', '/config.json'],
+    ['the worker script', `/${SITE_WORKER}`],
+    ['an API answer', '/clusters/alpha/api/v1/namespaces'],
+    ['a 404', '/nope.js'],
+    ['a refusal', '/clusters/alpha/api']
+  ])('are on %s', async (_what, path) => {
+    const headers: Record<string, string> =
+      path === '/clusters/alpha/api' ? { origin: 'http://evil.example' } : {};
+    const res = await send(path, headers);
+    expect(res.status).toBe(path === '/nope.js' ? 404 : path === '/clusters/alpha/api' ? 403 : 200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    const csp = new Map(
+      String(res.headers['content-security-policy'])
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...sources]) => [name, sources])
+    );
+    // No other site may frame Skiff.
+    expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+    // The page's own policy, inline script hash included (else the header would block the script)...
+    expect(csp.get('default-src')).toEqual(["'self'"]);
+    expect(csp.get('script-src')).toEqual(["'self'", SCRIPT_HASH]);
+    // ...and the worker, which the page's <meta> does not cover, may reach its own origin, watches included.
+    expect(csp.get('connect-src')).toEqual(["'self'", `ws://127.0.0.1:${launched.port}`]);
+  });
+
+  it('gives the worker the policy of the page it belongs to', async () => {
+    const page = await send('/', {});
+    const worker = await send(`/${SITE_WORKER}`, {});
+    expect(worker.headers['content-type']).toContain('javascript');
+    expect(worker.headers['content-security-policy']).toBe(page.headers['content-security-policy']);
+  });
+});
+
+describe('the kubectl proxies', () => {
+  /** Inodes of the TCP sockets listening on this machine. */
+  async function tcpListeners(): Promise<Set<string>> {
+    const inodes = new Set<string>();
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      const lines = (await readFile(table, 'utf8').catch(() => '')).split('\n').slice(1);
+      for (const fields of lines.map((l) => l.trim().split(/\s+/)))
+        if (fields[3] === '0A') inodes.add(fields[9]);
+    }
+    return inodes;
+  }
+
+  it('listen on a unix socket only this user can open, on no TCP port a web page could reach', async () => {
+    const listening = await tcpListeners();
+    for (const proxy of launched.proxies) {
+      const socket = proxy.state.socket!;
+      expect((await stat(socket)).isSocket()).toBe(true);
+      expect((await stat(dirname(socket))).mode & 0o077).toBe(0);
+      const cmdline = (await readFile(`/proc/${proxy.state.pid}/cmdline`, 'utf8')).split('\0');
+      expect(cmdline).toContain(`--unix-socket=${socket}`);
+      const fds = await readdir(`/proc/${proxy.state.pid}/fd`);
+      const sockets = await Promise.all(
+        fds.map((fd) => readlink(`/proc/${proxy.state.pid}/fd/${fd}`).catch(() => ''))
+      );
+      const tcp = sockets.filter((l) => listening.has(/^socket:\[(\d+)\]$/.exec(l)?.[1] ?? ''));
+      expect(tcp).toEqual([]);
+    }
+  });
+
+  it('answer only the Host the launcher sends them (an anchored --accept-hosts)', async () => {
+    for (const proxy of launched.proxies) {
+      const cmdline = (await readFile(`/proc/${proxy.state.pid}/cmdline`, 'utf8')).split('\0');
+      expect(cmdline).toContain(`--accept-hosts=${PROXY_ACCEPT_HOSTS}`);
+      const direct = async (host: string) =>
+        (await send('/api', { host }, { socketPath: proxy.state.socket })).status;
+      expect(await direct('127.0.0.1')).toBe(200);
+      // kubectl's default would let these in; a pattern not anchored would let the second in.
+      expect(await direct('localhost')).toBe(403);
+      expect(await direct('127.0.0.1.evil.example')).toBe(403);
+      expect(await direct('evil.example')).toBe(403);
+    }
   });
 });
 
@@ -338,18 +603,19 @@ describe('the command line', () => {
     const exited = new Promise<number | null>((r) => child.on('close', r));
     await expect.poll(() => out, { timeout: 20_000 }).toContain('Ctrl-C stops');
     expect(out).toContain(`Skiff: http://127.0.0.1:${port}/`);
-    const proxyUrl = /on (http:\/\/127\.0\.0\.1:\d+) \(pid/.exec(out)?.[1];
-    expect((await fetch(`${proxyUrl}/api`)).status).toBe(200);
+    const socketPath = /on (\S+) \(pid/.exec(out)?.[1];
+    const proxyStatus = () => send('/api', { host: '127.0.0.1' }, { socketPath }).then((r) => r.status);
+    expect(await proxyStatus()).toBe(200);
     expect((await (await fetch(`http://127.0.0.1:${port}/config.json`)).json()).clusters).toEqual([
       { name: 'alpha', url: 'clusters/alpha/' }
     ]);
     expect((await fetch(`http://127.0.0.1:${port}/clusters/alpha/api/v1/namespaces`)).status).toBe(200);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    // The kubectl proxy is gone too: its port no longer answers.
+    // The kubectl proxy is gone too: its socket no longer answers.
     await expect
       .poll(() =>
-        fetch(`${proxyUrl}/api`).then(
+        proxyStatus().then(
           () => 'answers',
           () => 'gone'
         )
