@@ -4,99 +4,7 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
-/**
- * The layers of src/lib (ARCHITECTURE.md, "Layers, enforced"): each folder imports only from the
- * layers below it. `kube` ← `watch` ← `view`, `cache` ← `metrics` ← `kinds` ← `logs` ← `engine` ←
- * `client`, `config`, `workers` ← `store` ← `ui`, `routes`. The simulator (`sim`) stands beside
- * them and imports only `kube`; `nav` (link building) imports only `kube`. Type-only imports count:
- * a type that three layers share belongs at the bottom.
- */
-const LIB_FOLDERS = [
-  'kube',
-  'watch',
-  'view',
-  'cache',
-  'metrics',
-  'kinds',
-  'logs',
-  'engine',
-  'client',
-  'config',
-  'store',
-  'nav',
-  'ui',
-  'sim'
-];
-const LAYER_RULES = {
-  kube: { may: [] },
-  nav: { may: ['kube'] },
-  sim: { may: ['kube'] },
-  watch: { may: ['kube'] },
-  view: { may: ['kube', 'watch'] },
-  cache: { may: ['kube', 'watch'] },
-  metrics: { may: ['kube', 'watch', 'view', 'cache'] },
-  kinds: { may: ['kube', 'watch', 'view', 'cache', 'metrics'] },
-  logs: { may: ['kube', 'watch', 'view', 'cache', 'metrics', 'kinds'] },
-  engine: { may: ['kube', 'watch', 'view', 'cache', 'metrics', 'kinds', 'logs'] },
-  config: { may: ['kube', 'watch', 'view', 'cache', 'metrics', 'kinds', 'logs', 'engine'] },
-  client: { may: ['kube', 'watch', 'view', 'cache', 'metrics', 'kinds', 'logs', 'engine', 'config'] },
-  store: {
-    may: ['kube', 'watch', 'view', 'cache', 'metrics', 'kinds', 'logs', 'engine', 'config', 'client'],
-    svelte: true
-  }
-};
-
-/**
- * An import of one of `folders` from a file `depth` folders below src/lib: relative imports name
- * src/lib's folders after exactly `depth` `../` (fewer stay inside the file's own layer).
- */
-const folderImport = (folders, depth) => `^(?:(?:\\.\\./){${depth}}|\\$lib/)(?:${folders.join('|')})(?:/|$)`;
-const WORKER_IMPORT = '(?:^|/)workers/';
-const DEPTHS = [1, 2, 3, 4];
-
-const layerZones = Object.entries(LAYER_RULES).flatMap(([layer, { may, svelte }]) => {
-  const banned = LIB_FOLDERS.filter((f) => f !== layer && !may.includes(f));
-  return DEPTHS.map((depth) => {
-    const patterns = [
-      {
-        regex: folderImport(banned, depth),
-        message: `${layer} is a lower layer: it may import only ${[layer, ...may].join(', ')} (see ARCHITECTURE.md, "Layers, enforced").`
-      },
-      {
-        regex: WORKER_IMPORT,
-        message: `${layer} may not import the worker: it is an entry point, not a library.`
-      }
-    ];
-    if (!svelte)
-      patterns.push({
-        regex: '^(?:svelte(?:/|$)|\\$app/)',
-        message: `${layer} is plain TypeScript: no Svelte or SvelteKit imports below the stores.`
-      });
-    return {
-      files: [`src/lib/${layer}/${'*/'.repeat(depth - 1)}*.ts`],
-      rules: { 'no-restricted-imports': ['error', { patterns }] }
-    };
-  });
-});
-
-/** The UI may use everything above but the simulator and the worker (it reaches the engine through the client). */
-const uiZone = {
-  files: ['src/lib/ui/**/*.{ts,svelte}', 'src/routes/**/*.{ts,svelte}'],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          {
-            regex: `^\\$lib/sim/|${WORKER_IMPORT}`,
-            message:
-              'The UI reaches the engine through src/lib/client, never the simulator or the worker directly.'
-          }
-        ]
-      }
-    ]
-  }
-};
+import { layerZones } from './eslint.layers.js';
 
 export default ts.config(
   js.configs.recommended,
@@ -131,14 +39,12 @@ export default ts.config(
     }
   },
   ...layerZones,
-  uiZone,
   {
     ignores: [
       '.tmp/',
       'build/',
       '.svelte-kit/',
       'node_modules/',
-      'static/mockServiceWorker.js',
       'test-results/',
       'playwright-report/',
       'artifacts/'

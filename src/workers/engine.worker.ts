@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import { SnapshotCache } from '$lib/cache/snapshot-cache';
-import { Engine } from '$lib/engine/engine';
+import { Engine, type EngineApi } from '$lib/engine/engine';
 import { MetricsHistoryCache } from '$lib/metrics/history-cache';
 import { createDemoClusters, DEMO_CLUSTERS, demoPreset } from '$lib/sim/demo';
 import type { WebSocketLike } from '$lib/watch/websocket';
@@ -22,6 +22,19 @@ const engine = new Engine({
   onError: (error) => console.warn('[skiff engine]', error)
 });
 
+/**
+ * What tabs may call: the Engine's own methods (the protocol), bound to it, and nothing else: not
+ * its fields, and not what only an in-process user may do (stop it, show a tab without pings).
+ */
+const IN_PROCESS_ONLY = new Set<PropertyKey>(['constructor', 'stop', 'setOwnerVisible']);
+const protocol = new Proxy(engine, {
+  get(target, prop) {
+    if (!Object.hasOwn(Engine.prototype, prop) || IN_PROCESS_ONLY.has(prop)) return undefined;
+    const value = Reflect.get(target, prop) as unknown;
+    return typeof value === 'function' ? value.bind(target) : undefined;
+  }
+}) as EngineApi;
+
 // A SharedWorker gets one `connect` per tab; a dedicated Worker talks to its one tab directly.
 const scope = globalThis as unknown as { onconnect?: unknown; SharedWorkerGlobalScope?: unknown };
 if (
@@ -29,7 +42,7 @@ if (
   globalThis instanceof (scope.SharedWorkerGlobalScope as typeof Object)
 ) {
   (globalThis as unknown as { onconnect: (e: MessageEvent) => void }).onconnect = (e) =>
-    Comlink.expose(engine, e.ports[0]);
+    Comlink.expose(protocol, e.ports[0]);
 } else {
-  Comlink.expose(engine);
+  Comlink.expose(protocol);
 }

@@ -122,6 +122,7 @@ function connect(): EngineClient {
   };
   // Everything else is the engine's protocol as it is, held until the engine has started.
   return new Proxy(remote as unknown as EngineClient, {
-    get: (target, prop) => (prop in extra ? extra[prop as keyof typeof extra] : Reflect.get(target, prop))
+    get: (target, prop) =>
+      Object.hasOwn(extra, prop) ? extra[prop as keyof typeof extra] : Reflect.get(target, prop)
   });
 }

@@ -171,6 +171,15 @@ export class AccessGuard implements InformerAccess {
     };
   }
 
+  /** The informer that shows `namespace` while the all-namespaces informer `key` is denied, if any. */
+  fallbackInformer(key: string, namespace: string): Informer | undefined {
+    for (const f of this.fallbacks.get(key) ?? []) {
+      const informer = f.informerFor(namespace);
+      if (informer) return informer;
+    }
+    return undefined;
+  }
+
   /** The namespaces a forbidden all-namespaces stream is shown from instead; undefined without a fallback. */
   fallbackNamespaces(key: string): string[] | undefined {
     let out: Set<string> | undefined;
@@ -217,6 +226,10 @@ export class NamespaceFallback {
       else if (informer === options.wide) this.refresh();
     });
     if (options.wide.denied !== undefined) this.refresh();
+  }
+  /** The informer feeding `namespace` in place of the denied wide one. */
+  informerFor(namespace: string): Informer | undefined {
+    return this.attached.get(namespace)?.informer;
   }
 
   /**

@@ -19,6 +19,8 @@ export interface AccessQuery {
   group: string;
   /** The plural, as in URLs: `secrets`, `deployments`. */
   resource: string;
+  /** `scale`, `eviction`, `status`…: a subresource is a permission of its own. */
+  subresource?: string;
   namespace?: string;
 }
 
@@ -155,7 +157,7 @@ export function resourceName(group: string, resource: string): string {
 }
 
 function queryKey(q: AccessQuery): string {
-  return JSON.stringify([q.cluster, q.verb, q.group, q.resource, q.namespace ?? '']);
+  return JSON.stringify([q.cluster, q.verb, q.group, q.resource, q.subresource ?? '', q.namespace ?? '']);
 }
 
 /** Whether some rule grants `verb` on every object of `group`/`resource` (rules naming objects do not). */
@@ -266,6 +268,7 @@ export class AccessReviewer {
       reason
     });
     const attributes: Record<string, string> = { verb: q.verb, group: q.group, resource: q.resource };
+    if (q.subresource) attributes.subresource = q.subresource;
     if (q.namespace) attributes.namespace = q.namespace;
     const { body, problem } = await this.post(q.cluster, 'selfsubjectaccessreviews', {
       kind: 'SelfSubjectAccessReview',

@@ -123,7 +123,7 @@ export class Engine implements EngineApi {
     owner = 'local'
   ): Promise<number> {
     this.owners.touch(owner);
-    const opener = this.openers[kind] as Openers[K] | undefined;
+    const opener = Object.hasOwn(this.openers, kind) ? (this.openers[kind] as Openers[K]) : undefined;
     if (!opener) return Promise.reject(new Error(`unknown subscription kind "${String(kind)}"`));
     // Across the worker `post` is a comlink proxy that returns a promise: nothing waits for it.
     return this.subscriptions.add(owner, (id) => opener(id, spec, (update) => void post(update)));

@@ -143,7 +143,8 @@ export class ClusterLifecycle {
     await this.start();
     if (!this.clusters.has(q.cluster)) return 'unknown';
     const { cluster, verb, namespace } = q;
-    const query = { cluster, verb, group: q.resource.group, resource: q.resource.resource, namespace };
+    const { group, resource, subresource } = q.resource;
+    const query = { cluster, verb, group, resource, subresource, namespace };
     return (await this.access.reviewer.check(query)).answer;
   }
 

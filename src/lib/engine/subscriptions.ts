@@ -54,9 +54,12 @@ export class OwnerTracker {
     this.timer ??= setInterval(() => this.sweep(), this.timeoutMs / 2);
   }
 
-  /** A tab that pinged before is alive now (it just asked for something). */
+  /**
+   * A tab asked for something: it is alive now (and tracked again if it was swept meanwhile). Only
+   * where tabs ping at all: an engine in the same process as its user is never swept.
+   */
   touch(owner: string): void {
-    if (this.lastPing.has(owner)) this.lastPing.set(owner, Date.now());
+    if (this.timer) this.lastPing.set(owner, Date.now());
   }
 
   forget(owner: string): void {

@@ -32,6 +32,8 @@ interface OpenTally {
   informers: Attached[];
 }
 
+const REFUSED = new Set(['forbidden', 'unauthorized', 'error']);
+
 /** How often the streams behind open views are looked at for a change of state. */
 const STREAM_STATES_EVERY_MS = 250;
 
@@ -157,7 +159,17 @@ export class ViewService {
   /** The states of the streams feeding a view, handed to the view (it posts them when they change). */
   private postStreams(v: OpenView): void {
     const guard = this.clusters.maybeAccess;
-    const streams: ViewStream[] = v.primary.map(({ informer }) => {
+    const r = v.spec.resource;
+    const single = r.namespaced && v.spec.namespaces?.length === 1 ? v.spec.namespaces[0] : undefined;
+    const streams: ViewStream[] = v.primary.map(({ informer: attached }) => {
+      // A one-namespace view fed by a wide informer that was refused since is shown from the
+      // namespace's own fallback stream: that one speaks for it.
+      const informer =
+        (single !== undefined &&
+          attached.spec.namespace === undefined &&
+          REFUSED.has(attached.telemetry().state) &&
+          guard?.fallbackInformer(attached.key, single)) ||
+        attached;
       const t = informer.telemetry();
       const fallbackNamespaces = guard?.fallbackNamespaces(t.key);
       return {

@@ -46,7 +46,6 @@ export function pluralTitle(kind: string, plural: string): string {
   return kind.slice(0, common) + plural.slice(common);
 }
 
-/** Every browsable kind across clusters, one entry per id. */
 /** Every browsable kind across clusters, and how many served resources a table cannot show. */
 export interface DiscoveredKinds {
   /** Each cluster's discovery answer, with its errors. */

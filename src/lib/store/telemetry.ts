@@ -1,6 +1,7 @@
 /**
  * The engine's telemetry as one Svelte store for the whole page, polled once a second while
- * anything shows it (the diagnostics page, the connection banner): one timer, however many readers.
+ * anything shows it (the diagnostics page, the connection banner) and the tab is shown: one timer,
+ * however many readers.
  */
 import { readable, type Readable } from 'svelte/store';
 import { engine } from '../client/engine';
@@ -12,15 +13,21 @@ export function telemetryStore(
 ): Readable<EngineTelemetry | undefined> {
   return readable<EngineTelemetry | undefined>(undefined, (set) => {
     let stopped = false;
-    const tick = () =>
+    // A hidden tab shows nothing: it does not ask (and asks at once when shown again).
+    const hidden = () => typeof document !== 'undefined' && document.visibilityState === 'hidden';
+    const tick = () => {
+      if (hidden()) return;
       read()
         .then((t) => !stopped && set(t))
         .catch(() => {});
+    };
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', tick);
     tick();
     const timer = setInterval(tick, everyMs);
     return () => {
       stopped = true;
       clearInterval(timer);
+      if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', tick);
     };
   });
 }

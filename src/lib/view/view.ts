@@ -95,8 +95,10 @@ export class View {
   private posted: Posted | null = null;
   private seq = 0;
   private streams: ViewStream[] | undefined;
-  /** `streams` changed since the last flush. */
+  /** `streams` changed (state, error, fallback) since the last flush: worth a diff of its own. */
   private streamsChanged = false;
+  /** Only the streams' row counts changed: they ride along with the next diff that goes anyway. */
+  private streamRowsChanged = false;
   /** Something may have changed in the window or the total since the last flush. */
   private dirty = true;
   private readonly dirtyListeners = new Set<() => void>();
@@ -252,8 +254,13 @@ export class View {
 
   /** The states of the streams feeding the view: posted with the next diff when they changed. */
   setStreams(streams: ViewStream[]): void {
-    if (this.streams && sameStreams(this.streams, streams)) return;
+    const before = this.streams;
+    if (before && sameStreams(before, streams, true)) return;
     this.streams = streams;
+    if (before && sameStreams(before, streams, false)) {
+      this.streamRowsChanged = true;
+      return;
+    }
     this.streamsChanged = true;
     this.markDirty();
   }
@@ -266,8 +273,11 @@ export class View {
   flush(): WindowDiff | null {
     if (!this.dirty) return null;
     const diff = this.flushWindow();
-    if (!this.streams || (!this.streamsChanged && !diff?.rows)) return diff;
+    const attach =
+      this.streamsChanged || (diff !== null && (this.streamRowsChanged || diff.rows !== undefined));
+    if (!this.streams || !attach) return diff;
     this.streamsChanged = false;
+    this.streamRowsChanged = false;
     if (diff) return { ...diff, streams: this.streams };
     const { total, offset, limit } = this.posted!;
     return { seq: ++this.seq, total, offset, limit, streams: this.streams };
@@ -427,14 +437,15 @@ export class View {
 export type { ViewFilter, ViewSort, ViewWindow, WindowDiff } from './types';
 export { FilterError } from './filter';
 
-function sameStreams(a: ViewStream[], b: ViewStream[]): boolean {
+/** Whether two stream lists say the same; `rows` says whether row counts count. */
+function sameStreams(a: ViewStream[], b: ViewStream[], rows: boolean): boolean {
   if (a.length !== b.length) return false;
   return a.every((s, i) => {
     const o = b[i];
     return (
       s.key === o.key &&
       s.state === o.state &&
-      s.rows === o.rows &&
+      (!rows || s.rows === o.rows) &&
       s.lastError === o.lastError &&
       s.fallbackNamespaces?.join() === o.fallbackNamespaces?.join()
     );
