@@ -135,6 +135,16 @@ async function follow(engine: Engine, spec: ViewSpec) {
   };
 }
 
+/** May the user `verb` the core or `group` resource in `namespace`, as the engine answers. */
+const can = (
+  engine: Engine,
+  cluster: string,
+  verb: string,
+  resource: string,
+  namespace?: string,
+  group = ''
+) => engine.can({ cluster, verb, resource: { group, resource }, namespace });
+
 const streams = (engine: Engine) =>
   engine.telemetry().streams.map((s) => ({ scope: s.scope, state: s.state, fallback: s.fallbackNamespaces }));
 
@@ -156,33 +166,10 @@ describe('Permissions', () => {
         })
       ])
     );
-    expect(
-      await engine.can({
-        cluster: 'prod',
-        verb: 'list',
-        resource: { group: '', resource: 'secrets' },
-        namespace: 'data'
-      })
-    ).toBe('denied');
-    expect(
-      await engine.can({
-        cluster: 'prod',
-        verb: 'list',
-        resource: { group: '', resource: 'secrets' },
-        namespace: 'web'
-      })
-    ).toBe('allowed');
-    expect(
-      await engine.can({
-        cluster: 'prod',
-        verb: 'delete',
-        resource: { group: 'apps', resource: 'deployments' },
-        namespace: 'web'
-      })
-    ).toBe('denied');
-    expect(
-      await engine.can({ cluster: 'nowhere', verb: 'list', resource: { group: '', resource: 'pods' } })
-    ).toBe('unknown');
+    expect(await can(engine, 'prod', 'list', 'secrets', 'data')).toBe('denied');
+    expect(await can(engine, 'prod', 'list', 'secrets', 'web')).toBe('allowed');
+    expect(await can(engine, 'prod', 'delete', 'deployments', 'web', 'apps')).toBe('denied');
+    expect(await can(engine, 'nowhere', 'list', 'pods')).toBe('unknown');
   });
 
   it('a permission revoked while running is forbidden within the TTL with its rows gone; granted, it comes back', async () => {
@@ -210,8 +197,7 @@ describe('Permissions', () => {
     const engine = await engineFor(c.demo, 3_600_000);
     const pods = await follow(engine, { resource: PODS });
     await vi.waitFor(() => expect(pods.keys()).toEqual(c.names('Pod')), WAIT);
-    const listPods = () =>
-      engine.can({ cluster: 'prod', verb: 'list', resource: { group: '', resource: 'pods' } });
+    const listPods = () => can(engine, 'prod', 'list', 'pods');
     expect(await listPods()).toBe('allowed');
     const reviews = c.reviews().length;
     const release = c.holdReviews();
@@ -242,9 +228,7 @@ describe('Permissions', () => {
     const access = engine.telemetry().access ?? [];
     expect(access.length).toBeGreaterThan(0);
     expect(access.every((a) => a.answer === 'unknown')).toBe(true);
-    expect(
-      await engine.can({ cluster: 'dev', verb: 'list', resource: { group: '', resource: 'pods' } })
-    ).toBe('unknown');
+    expect(await can(engine, 'dev', 'list', 'pods')).toBe('unknown');
   });
 
   it('behind a read-only proxy a list that answers 403 is forbidden, and its rows go', async () => {

@@ -16,11 +16,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { KubeObject } from '../../src/lib/kube/types';
-import type { SimWorld } from '../../src/lib/sim/world';
-import { httpTransport } from '../../src/lib/watch/transport';
-import { webSocketWatchTransport, type WebSocketLike } from '../../src/lib/watch/websocket';
 import { startKubectlProxy, startSimServer, writeKubeconfig, type SimServer } from './kubectl';
-import { watchEventWhileOpen, type WatchEvent } from './watch-through';
+import { watchEventWhileOpen, webSocketWatchEvent } from './watch-through';
 
 export const DEPLOY = join(import.meta.dirname, '../../deploy');
 
@@ -152,48 +149,6 @@ function upgradeStatus(url: string, origin: string | undefined): Promise<number>
     });
     ws.once('error', reject);
   });
-}
-
-function createConfigMap(world: SimWorld, name: string) {
-  world.cluster.create(world.cluster.type('v1', 'ConfigMap'), 'default', {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name },
-    data: {}
-  });
-}
-
-/**
- * A watch on default ConfigMaps at `base` over WebSocket with Skiff's own transport, the upgrade
- * sent with `origin` as a browser on that origin sends it; resolves with the first event, for
- * ConfigMap `name` created once the socket is open.
- */
-async function webSocketWatchEventFrom(
-  base: string,
-  origin: string,
-  world: SimWorld,
-  name: string
-): Promise<WatchEvent> {
-  const transport = webSocketWatchTransport(
-    base,
-    httpTransport(base),
-    (u) => new WebSocket(u, { origin }) as unknown as WebSocketLike
-  );
-  const rv = world.cluster.resourceVersion();
-  const res = await transport.fetch(`/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`);
-  createConfigMap(world, name);
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let text = '';
-  try {
-    while (!text.includes('\n')) {
-      const { done, value } = await reader.read();
-      if (done) throw new Error(`the watch ended before its first event: ${text}`);
-      text += value;
-    }
-  } finally {
-    void reader.cancel().catch(() => {});
-  }
-  return JSON.parse(text.slice(0, text.indexOf('\n')));
 }
 
 /**
@@ -442,7 +397,7 @@ export function recipeSuite(start: (env: RecipeEnv) => Promise<{ stop(): void }>
 
     it('carries a watch over WebSocket opened by the site itself', async () => {
       const name = `ws-through-recipe-${clusterName}`;
-      expect(await webSocketWatchEventFrom(url(), base, cluster().sim.world, name)).toMatchObject({
+      expect(await webSocketWatchEvent(url(), cluster().sim.world, name, base)).toMatchObject({
         type: 'ADDED',
         object: { metadata: { name } }
       });

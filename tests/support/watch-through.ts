@@ -77,12 +77,20 @@ export async function watchEventWhileOpen(
   }
 }
 
-/** Like `watchEventWhileOpen`, over WebSocket with Skiff's own transport (as the engine does). */
-export async function webSocketWatchEvent(base: string, world: SimWorld, name: string): Promise<WatchEvent> {
+/**
+ * Like `watchEventWhileOpen`, over WebSocket with Skiff's own transport (as the engine does); with
+ * `origin`, the upgrade carries it as a browser on that origin sends it.
+ */
+export async function webSocketWatchEvent(
+  base: string,
+  world: SimWorld,
+  name: string,
+  origin?: string
+): Promise<WatchEvent> {
   const transport = webSocketWatchTransport(
     base,
     httpTransport(base),
-    (u) => new WebSocket(u) as unknown as WebSocketLike
+    (u) => new WebSocket(u, origin ? { origin } : undefined) as unknown as WebSocketLike
   );
   const rv = world.cluster.resourceVersion();
   const res = await transport.fetch(`/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`);

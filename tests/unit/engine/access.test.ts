@@ -194,6 +194,27 @@ describe('AccessReviewer', () => {
     );
   });
 
+  it('a subresource is a permission of its own: asked as such, and cached apart from its resource', async () => {
+    const world = viewer();
+    const bodies: unknown[] = [];
+    const { transport, sent } = counted(simTransport(world.handler), (path, init) => {
+      if (path.includes('selfsubjectaccessreviews')) bodies.push(JSON.parse(String(init?.body)));
+      return undefined;
+    });
+    const reviewer = new AccessReviewer({ transport: () => transport });
+    await reviewer.check({ ...q('patch', 'deployments', 'web', 'apps'), subresource: 'scale' });
+    await reviewer.check(q('patch', 'deployments', 'web', 'apps'));
+    expect(sent).toHaveLength(2);
+    expect(bodies[0]).toMatchObject({
+      spec: {
+        resourceAttributes: { verb: 'patch', group: 'apps', resource: 'deployments', subresource: 'scale' }
+      }
+    });
+    expect(
+      (bodies[1] as { spec: { resourceAttributes: object } }).spec.resourceAttributes
+    ).not.toHaveProperty('subresource');
+  });
+
   it('one request for concurrent identical asks, and the cached answer until it expires or a 403 invalidates it', async () => {
     const world = viewer();
     let now = 0;
