@@ -37,8 +37,14 @@ test('lists Helm releases and shows a release’s history, values and manifest',
   ).toEqual(['4', '3', '2', '1']);
   await expect(page.getByTestId('helm-revision')).toHaveAttribute('data-revision', '4');
   await expect(page.getByTestId('helm-status')).toHaveText('deployed');
-  // The values the user supplied at install, then the chart defaults merged under them.
+  // The values the user supplied at install, then the chart defaults merged under them: masked
+  // (they often hold passwords) until the user reveals them, keys shown.
   const yaml = page.getByTestId('yaml-view');
+  await expect(page.getByTestId('helm-mask-note')).toContainText('masked as ••••');
+  await expect(yaml).toContainText('replicaCount: ••••');
+  await expect(yaml).not.toContainText('replicaCount: 2');
+  await page.getByRole('button', { name: 'Reveal values' }).click();
+  await expect(page.getByTestId('helm-mask-note')).toHaveText('Values and Secret data are shown.');
   await expect(yaml).toContainText('replicaCount: 2');
   await expect(yaml).toContainText('use-forwarded-headers');
   await page.getByRole('link', { name: 'All values', exact: true }).click();
@@ -55,6 +61,10 @@ test('lists Helm releases and shows a release’s history, values and manifest',
   await expect(page.getByTestId('helm-revision')).toHaveAttribute('data-revision', '1');
   await expect(page.getByTestId('helm-status')).toHaveText('superseded');
   await expect(yaml).toContainText('helm.sh/chart: ingress-nginx-4.10.1');
+  // Revealed for one revision only: another one is masked again.
+  await expect(page.getByRole('button', { name: 'Reveal values' })).toBeVisible();
+  await page.getByRole('link', { name: 'Values', exact: true }).click();
+  await expect(yaml).toContainText('replicaCount: ••••');
   await page.getByRole('link', { name: 'Notes', exact: true }).click();
   await expect(page.getByTestId('helm-notes')).toContainText('ingress-nginx has been installed');
   expect(errors).toEqual([]);

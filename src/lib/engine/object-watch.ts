@@ -4,7 +4,8 @@
  * foreground slot of its origin's budget; without one it re-reads the object every few seconds.
  */
 import type { KubeObject } from '../kube/types';
-import { Reflector, type ReflectorOptions, type ReflectorStatus } from '../watch/reflector';
+import { BODY_LIMITS, readJsonLimited } from '../watch/body';
+import { Reflector, stripHeavyFields, type ReflectorOptions, type ReflectorStatus } from '../watch/reflector';
 import type { ConnectionBudget, Lease } from '../watch/budget';
 import { collectionPath } from './informer';
 import type { ResourceRef } from '../kube/types';
@@ -18,7 +19,10 @@ export interface ObjectRef {
   name: string;
 }
 
-/** What a detail view receives: the object (managedFields stripped), or null when it is gone. */
+/**
+ * What a detail view receives: the object (managedFields and kubectl's last-applied copy stripped,
+ * whether watched or polled), or null when it is gone.
+ */
 export interface ObjectUpdate {
   object: KubeObject | null;
   state: ReflectorStatus['state'] | 'polling';
@@ -92,8 +96,9 @@ export class ObjectWatch {
         if (res.status === 404) this.object = null;
         else if (!res.ok) return post({ object: this.object, state: 'polling', error: `HTTP ${res.status}` });
         else {
-          const obj = (await res.json()) as KubeObject;
-          delete (obj.metadata as Partial<KubeObject['metadata']>).managedFields;
+          const obj = await readJsonLimited<KubeObject>(res, path, BODY_LIMITS.object);
+          // As the watch does: the last-applied copy holds a Secret's values in clear.
+          (this.options.reflector?.strip ?? stripHeavyFields)(obj);
           this.object = obj;
         }
         post({ object: this.object, state: 'polling' });

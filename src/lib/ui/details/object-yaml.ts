@@ -1,6 +1,8 @@
 /**
  * The YAML tab's text: the object as `kubectl get -o yaml` would print it, with a Secret's values
  * masked unless the user revealed them in the Summary tab, and managedFields left out unless asked.
+ * A Secret's `kubectl.kubernetes.io/last-applied-configuration` annotation (kubectl's copy of the
+ * Secret as applied, data and stringData in clear) is masked with the same reveal, key by key.
  */
 import { stringify } from 'yaml';
 import type { KubeObject } from '$lib/kube/types';
@@ -15,7 +17,9 @@ export interface YamlOptions {
 }
 
 function masked(values: unknown, revealed: (key: string) => boolean): unknown {
-  if (!values || typeof values !== 'object') return values;
+  if (values === null || values === undefined) return values;
+  // Not a map of keys (malformed, or a hand-edited annotation): nothing to reveal by key.
+  if (typeof values !== 'object' || Array.isArray(values)) return MASK;
   // fromEntries defines own properties: a Secret key `__proto__` (valid in Kubernetes) stays a key.
   return Object.fromEntries(
     Object.entries(values).map(([key, value]) => [key, revealed(key) ? value : MASK])
@@ -24,6 +28,53 @@ function masked(values: unknown, revealed: (key: string) => boolean): unknown {
 
 export function isSecret(obj: Pick<KubeObject, 'kind' | 'apiVersion'>): boolean {
   return obj.kind === 'Secret' && obj.apiVersion === 'v1';
+}
+
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * kubectl's last-applied copy of a Secret with its data and stringData masked like the Secret's
+ * own (a revealed key shows its value). Text that is not a JSON object (hand-edited, cut) could
+ * hold anything: it is masked whole.
+ */
+export function maskLastApplied(text: string, revealed: (key: string) => boolean): string {
+  let applied: unknown;
+  try {
+    applied = JSON.parse(text);
+  } catch {
+    return MASK;
+  }
+  if (!applied || typeof applied !== 'object' || Array.isArray(applied)) return MASK;
+  const shown: Record<string, unknown> = { ...(applied as Record<string, unknown>) };
+  if ('data' in shown) shown.data = masked(shown.data, revealed);
+  if ('stringData' in shown) shown.stringData = masked(shown.stringData, revealed);
+  // A nested copy (an annotation of the applied object) is masked whole: it repeats the values.
+  const meta = shown.metadata;
+  if (meta && typeof meta === 'object' && !Array.isArray(meta)) {
+    const annotations = (meta as Record<string, unknown>).annotations;
+    if (annotations && typeof annotations === 'object' && LAST_APPLIED in annotations)
+      shown.metadata = { ...meta, annotations: { ...annotations, [LAST_APPLIED]: MASK } };
+  }
+  return JSON.stringify(shown) + (text.endsWith('\n') ? '\n' : '');
+}
+
+/**
+ * The annotations as the page shows them: a Secret's last-applied copy masked unless its keys are
+ * revealed; any other kind's as they are (a ConfigMap's data is not secret).
+ */
+export function shownAnnotations(
+  obj: Pick<KubeObject, 'kind' | 'apiVersion' | 'metadata'>,
+  revealed: (key: string) => boolean = () => false
+): Record<string, string> | undefined {
+  const annotations = obj.metadata.annotations;
+  if (!annotations || !isSecret(obj) || !(LAST_APPLIED in annotations)) return annotations;
+  // fromEntries: an annotation key `__proto__` stays a key.
+  return Object.fromEntries(
+    Object.entries(annotations).map(([k, v]) => [
+      k,
+      k === LAST_APPLIED ? maskLastApplied(String(v), revealed) : v
+    ])
+  );
 }
 
 export function objectYaml(obj: KubeObject, options: YamlOptions = {}): string {
@@ -37,6 +88,8 @@ export function objectYaml(obj: KubeObject, options: YamlOptions = {}): string {
     shown = { ...shown };
     if ('data' in obj) shown.data = masked(obj.data, revealed);
     if ('stringData' in obj) shown.stringData = masked(obj.stringData, revealed);
+    const annotations = shownAnnotations(obj, revealed);
+    if (annotations !== obj.metadata.annotations) shown.metadata = { ...shown.metadata, annotations };
   }
   // lineWidth 0: long values (certificates, JSON annotations) stay on one line, as kubectl prints them.
   return stringify(shown, { lineWidth: 0, aliasDuplicateObjects: false });
