@@ -8,6 +8,7 @@
  * request itself. Plain TypeScript: runs in the engine's worker and in Node.
  */
 import type { Transport } from '../watch/transport';
+import { BODY_LIMITS, readJsonLimited, readTextLimited } from '../watch/body';
 import type { Clock } from '../kube/clock';
 
 export type AccessVerdict = 'allowed' | 'denied' | 'unknown';
@@ -317,7 +318,11 @@ export class AccessReviewer {
         })
       );
       if (!response.ok) return undefined;
-      const body = (await response.json()) as { items?: { metadata?: { name?: unknown } }[] };
+      const body = await readJsonLimited<{ items?: { metadata?: { name?: unknown } }[] }>(
+        response,
+        '/api/v1/namespaces',
+        BODY_LIMITS.list
+      );
       if (!Array.isArray(body.items)) return undefined;
       return body.items.map((i) => i.metadata?.name).filter((n): n is string => typeof n === 'string');
     } catch {
@@ -337,8 +342,11 @@ export class AccessReviewer {
           body: JSON.stringify(review),
           signal: AbortSignal.timeout(REVIEW_TIMEOUT_MS)
         });
-        const text = await response.text();
-        if (!response.ok) return { problem: `HTTP ${response.status} to the ${collection} POST` };
+        if (!response.ok) {
+          void response.body?.cancel().catch(() => {});
+          return { problem: `HTTP ${response.status} to the ${collection} POST` };
+        }
+        const text = await readTextLimited(response, `the ${collection} POST`, BODY_LIMITS.small);
         try {
           return { body: JSON.parse(text) as Record<string, unknown> };
         } catch {

@@ -10,6 +10,7 @@
  */
 import type { PrinterColumn } from '../kube/types';
 import type { Transport } from '../watch/transport';
+import { BODY_LIMITS, readTextLimited, readTextPrefix } from '../watch/body';
 import {
   isAggregated,
   parseAggregated,
@@ -52,7 +53,8 @@ async function getJson(
   transport: Transport,
   path: string,
   accept: string,
-  ifNoneMatch?: string
+  ifNoneMatch?: string,
+  limit: number = BODY_LIMITS.discovery
 ): Promise<Fetched> {
   const headers: Record<string, string> = { accept };
   if (ifNoneMatch) headers['if-none-match'] = ifNoneMatch;
@@ -65,7 +67,13 @@ async function getJson(
   const contentType = response.headers.get('content-type') ?? '';
   const etag = response.headers.get('etag') ?? undefined;
   if (response.status === 304) return { status: 304, contentType, etag, body: undefined };
-  const text = await response.text();
+  // A success is read whole up to `limit` (refused past it); an error only as far as its message.
+  let text: string;
+  try {
+    text = response.ok ? await readTextLimited(response, path, limit) : await readTextPrefix(response);
+  } catch (e) {
+    throw new DiscoveryError(response.status, (e as Error).message ?? String(e));
+  }
   let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
@@ -230,7 +238,9 @@ export async function discoverCluster(
   const servesCrds = groups.some((g) => g.name === 'apiextensions.k8s.io');
   if (servesCrds) {
     try {
-      crds = parseCrds((await getJson(transport, CRD_PATH, 'application/json')).body);
+      crds = parseCrds(
+        (await getJson(transport, CRD_PATH, 'application/json', undefined, BODY_LIMITS.crds)).body
+      );
     } catch (e) {
       crdError =
         e instanceof DiscoveryError && e.status === 403

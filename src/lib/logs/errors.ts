@@ -4,6 +4,7 @@
  */
 import type { Status } from '../kube/types';
 import { parseRetryAfter } from '../watch/backoff';
+import { BODY_LIMITS, readTextPrefix } from '../watch/body';
 import type { LogState } from './types';
 
 /** A log request answered with an error status. */
@@ -31,7 +32,7 @@ export async function requestError(response: Response, now: number): Promise<Log
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
   let text = '';
   try {
-    text = (await response.text()).slice(0, 64 * 1024);
+    text = await readTextPrefix(response, BODY_LIMITS.error);
   } catch {
     // the body broke too: the status says enough
   }

@@ -40,7 +40,10 @@ export interface LogsView {
 export const POD_COLORS = 10;
 
 export interface MergedLogsOptions {
+  /** Lines kept at most (default BUFFER_LINES). */
   capacity?: number;
+  /** Bytes of text kept at most (default BUFFER_BYTES; see buffer.ts). */
+  capacityBytes?: number;
   /** At most one change notice per this many ms. Default 50. */
   notifyMs?: number;
 }
@@ -61,7 +64,7 @@ export class MergedLogs {
     private readonly base: Omit<LogSpec, 'pod' | 'container'>,
     private readonly options: MergedLogsOptions = {}
   ) {
-    this.buffer = new LogBuffer(options.capacity);
+    this.buffer = new LogBuffer({ lines: options.capacity, bytes: options.capacityBytes });
   }
 
   view(): LogsView {

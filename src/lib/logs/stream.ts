@@ -42,6 +42,13 @@ export interface LogStreamOptions {
 
 let nextId = 1;
 
+/**
+ * Text queued before it is posted without waiting for the flush interval: a fast log (or a hostile
+ * one) moves on to the page's bounded buffer instead of piling up here. Lines themselves are at
+ * most LOG_LINE_BYTES (see lines.ts): a line without a newline is cut, never held whole.
+ */
+const PENDING_CHARS = 1024 * 1024;
+
 export class LogStream {
   private readonly id = `logs-${nextId++}`;
   private readonly cursor = new LogCursor();
@@ -54,6 +61,8 @@ export class LogStream {
   private state: LogState = 'connecting';
   private error: string | undefined;
   private pending: LogLine[] = [];
+  /** Characters of text in `pending`: past PENDING_CHARS they are posted without waiting. */
+  private pendingChars = 0;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last timestamp seen: lines without one (a server that sends none) take it. */
   private lastTs = { ts: '', key: '' };
@@ -88,6 +97,7 @@ export class LogStream {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.pending = [];
+    this.pendingChars = 0;
   }
 
   private get stopped(): boolean {
@@ -200,7 +210,9 @@ export class LogStream {
     const { pod, container } = this.options.spec;
     const parsed = parseAnsi(stamped.text);
     this.pending.push({ pod, container, ts: this.lastTs.ts, ...parsed });
-    this.flushTimer ??= setTimeout(() => this.flush(), this.options.flushMs ?? 100);
+    this.pendingChars += parsed.text.length;
+    if (this.pendingChars > PENDING_CHARS) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), this.options.flushMs ?? 100);
     return 1;
   }
 
@@ -210,6 +222,7 @@ export class LogStream {
     if (this.stopped) return;
     const lines = this.pending;
     this.pending = [];
+    this.pendingChars = 0;
     this.options.post({ lines, state: this.state, ...(this.error ? { error: this.error } : {}) });
   }
 

@@ -6,6 +6,7 @@
  * checked again every few minutes, as is a 403.
  */
 import type { Transport } from '../watch/transport';
+import { BODY_LIMITS, readJsonLimited } from '../watch/body';
 import type { MetricsState, Usage } from './types';
 import { bytes, millicores } from './units';
 import type { Clock } from '../kube/clock';
@@ -284,7 +285,11 @@ export class MetricsPoller {
     }
     let body: { items?: MetricsItem[] };
     try {
-      body = (await response.json()) as { items?: MetricsItem[] };
+      body = await readJsonLimited<{ items?: MetricsItem[] }>(
+        response,
+        `${API}/${plural}`,
+        BODY_LIMITS.metrics
+      );
     } catch (e) {
       throw new PollError(0, `${plural} metrics: unreadable answer (${e instanceof Error ? e.message : e})`);
     }

@@ -12,7 +12,7 @@ import {
   type MergedLogsOptions
 } from '../logs/merged';
 
-export { BUFFER_LINES } from '../logs/buffer';
+export { BUFFER_BYTES, BUFFER_LINES } from '../logs/buffer';
 export type { BufferedLine } from '../logs/buffer';
 export type { LogSource, LogTarget, LogsView } from '../logs/merged';
 import type { LogSpec } from '../logs/types';

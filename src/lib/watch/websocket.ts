@@ -4,6 +4,11 @@
  * kube-apiserver serves a watch over one (one JSON event per text frame) and kubectl proxy passes
  * the upgrade through. This transport turns the frames back into the NDJSON body of a Response, so
  * the Reflector reads both kinds of watch the same way.
+ *
+ * Backpressure: a browser WebSocket cannot be paused, so frames that the reader has not taken yet
+ * are queued, up to a bound in bytes. Past it the socket is closed and the body fails with
+ * WatchBackpressureError: the reflector resumes the watch from the last resourceVersion it
+ * applied, so nothing is lost, and a slow consumer never holds gigabytes of events.
  */
 import type { Transport } from './transport';
 
@@ -17,6 +22,25 @@ export interface WebSocketLike {
 }
 
 export type WebSocketFactory = (url: string) => WebSocketLike;
+
+/** Bytes of events queued for a slow reader before the watch is cut (and resumed). */
+export const WEBSOCKET_QUEUE_BYTES = 16 * 1024 * 1024;
+
+export interface WebSocketWatchOptions {
+  /** Bytes of unread events queued at most. Default WEBSOCKET_QUEUE_BYTES. */
+  maxQueuedBytes?: number;
+}
+
+/** The reader fell too far behind the socket: the watch was cut, to be resumed. */
+export class WatchBackpressureError extends Error {
+  constructor(readonly limit: number) {
+    super(
+      `the watch fell more than ${Math.round(limit / 1024)} KB of events behind; ` +
+        'the WebSocket was closed and the watch resumes from its last resourceVersion'
+    );
+    this.name = 'WatchBackpressureError';
+  }
+}
 
 export class WebSocketUnavailableError extends Error {
   constructor(url: string, detail: string) {
@@ -38,8 +62,10 @@ export function isWatchRequest(path: string, init?: RequestInit): boolean {
 export function webSocketWatchTransport(
   baseUrl: string | URL,
   http: Transport,
-  open: WebSocketFactory
+  open: WebSocketFactory,
+  options: WebSocketWatchOptions = {}
 ): Transport {
+  const maxQueued = options.maxQueuedBytes ?? WEBSOCKET_QUEUE_BYTES;
   const root = String(baseUrl).replace(/\/+$/, '').replace(/^http/, 'ws');
   const encoder = new TextEncoder();
   return {
@@ -56,11 +82,20 @@ export function webSocketWatchTransport(
           return reject(new WebSocketUnavailableError(url, String(e)));
         }
         let opened = false;
+        /** The body failed (backpressure) or was cancelled: later frames are dropped. */
+        let done = false;
         let controller!: ReadableStreamDefaultController<Uint8Array>;
-        const body = new ReadableStream<Uint8Array>({
-          start: (c) => void (controller = c),
-          cancel: () => ws.close(1000)
-        });
+        // desiredSize = maxQueued − bytes queued and not read yet.
+        const body = new ReadableStream<Uint8Array>(
+          {
+            start: (c) => void (controller = c),
+            cancel: () => {
+              done = true;
+              ws.close(1000);
+            }
+          },
+          new ByteLengthQueuingStrategy({ highWaterMark: maxQueued })
+        );
         const abort = () => {
           ws.close(1000);
           if (!opened) reject(signal?.reason ?? new DOMException('aborted', 'AbortError'));
@@ -72,10 +107,21 @@ export function webSocketWatchTransport(
           resolve(new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }));
         };
         ws.onmessage = (ev) => {
+          if (done) return;
           const data =
             typeof ev.data === 'string' ? ev.data : new TextDecoder().decode(ev.data as ArrayBuffer);
+          const bytes = encoder.encode(data.endsWith('\n') ? data : data + '\n');
+          const room = controller.desiredSize ?? 0;
+          // An event larger than the whole bound still passes when nothing else waits.
+          if (bytes.byteLength > room && room < maxQueued) {
+            done = true;
+            signal?.removeEventListener('abort', abort);
+            ws.close(1000);
+            controller.error(new WatchBackpressureError(maxQueued));
+            return;
+          }
           try {
-            controller.enqueue(encoder.encode(data.endsWith('\n') ? data : data + '\n'));
+            controller.enqueue(bytes);
           } catch {
             // stream already cancelled
           }
@@ -85,6 +131,7 @@ export function webSocketWatchTransport(
         };
         ws.onclose = (ev) => {
           signal?.removeEventListener('abort', abort);
+          if (done) return;
           if (!opened)
             return reject(
               new WebSocketUnavailableError(url, `code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''}`)

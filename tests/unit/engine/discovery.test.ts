@@ -201,6 +201,34 @@ describe('discovery of a cluster', () => {
     expect(bad.error).toMatch(/HTTP 502/);
   });
 
+  it('refuses a discovery document larger than its limit, saying so, and reads a huge error body only in part', async () => {
+    // A hostile /apis: 40 MB of JSON, announced by no Content-Length.
+    const huge = () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(c) {
+            const chunk = new TextEncoder().encode(' '.repeat(1024 * 1024));
+            for (let i = 0; i < 40; i++) c.enqueue(chunk);
+            c.close();
+          }
+        }),
+        { headers: { 'content-type': 'application/json' } }
+      );
+    const big = logged(world(), (request) =>
+      new URL(request.url).pathname === '/apis' ? huge() : undefined
+    );
+    const d = await discoverCluster('hostile', big);
+    expect(d.error).toMatch(/the response of \/apis was larger than 32 MB; refused/);
+
+    const page = `<html><body>${'Bad gateway '.repeat(1_000_000)}</body></html>`; // 12 MB error page
+    const bad = await discoverCluster(
+      'proxied',
+      logged(world(), () => new Response(page, { status: 502 }))
+    );
+    expect(bad.source).toBe('none');
+    expect(bad.error).toMatch(/HTTP 502/);
+  });
+
   it('keeps the groups that answered when one group version fails (a metrics server that is down)', async () => {
     const w = world();
     const t = logged(w, (request) =>

@@ -53,11 +53,29 @@ describe('LogLineSplitter', () => {
     expect(splitter.push(encoder.encode('whole\n'))).toEqual(['whole']);
   });
 
-  it('cuts an over-long line at a character boundary', () => {
-    const splitter = new LogLineSplitter(8);
-    const pieces = splitter.push(encoder.encode('ééééééé\n')); // 14 bytes
-    expect(pieces.join('')).toBe('ééééééé');
+  it('cuts an over-long line at a character boundary, with a marker, and skips the rest of it', () => {
+    const splitter = new LogLineSplitter(7);
+    const pieces = splitter.push(encoder.encode('ééééééé\nnext\n')); // 14 bytes, then a short line
+    expect(pieces).toEqual(['ééé … [line cut at 7 bytes]', 'next']);
     expect(pieces.join('')).not.toContain('\ufffd');
+  });
+
+  it('holds no more than the maximum of a line that never ends (1 GB without a newline)', () => {
+    const splitter = new LogLineSplitter(64 * 1024);
+    const chunk = new Uint8Array(1024 * 1024).fill(0x7a); // 1 MB of "z"
+    const out: string[] = [];
+    for (let i = 0; i < 1024; i++) {
+      out.push(...splitter.push(chunk));
+      expect(splitter.pendingBytes).toBeLessThanOrEqual(64 * 1024);
+    }
+    // One line, cut, given out at once; the rest of it skipped.
+    expect(out).toHaveLength(1);
+    expect(out[0]).toBe(`${'z'.repeat(64 * 1024)} … [line cut at 64 KB]`);
+    // The next line after its newline is whole.
+    expect(splitter.push(encoder.encode('zzz\nafter\n'))).toEqual(['after']);
+    // A stream that ends inside a cut line gives nothing more of it.
+    splitter.push(chunk);
+    expect(splitter.end()).toBeUndefined();
   });
 });
 

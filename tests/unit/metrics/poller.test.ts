@@ -126,6 +126,28 @@ describe('MetricsPoller', () => {
     expect(time.due()).toBe(time.now + 10_000);
   });
 
+  it('refuses a metrics answer larger than its limit, as a failed poll that says why', async () => {
+    const huge = () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(c) {
+            const chunk = new TextEncoder().encode(' '.repeat(1024 * 1024));
+            for (let i = 0; i < 65; i++) c.enqueue(chunk);
+            c.close();
+          }
+        }),
+        { headers: { 'content-type': 'application/json' } }
+      );
+    const { time, poller, results } = setup(huge);
+    poller.setWants({ pods: true, nodes: false });
+    await time.fire();
+    expect(results).toHaveLength(0);
+    expect(poller.state).toBe('error');
+    expect(poller.lastError).toMatch(
+      /the response of \/apis\/metrics\.k8s\.io\/v1beta1\/pods was larger than 64 MB; refused/
+    );
+  });
+
   it('treats a missing metrics API as a quiet state, asked again every few minutes', async () => {
     let status = 404;
     const { time, requests, results, poller } = setup(() =>
