@@ -5,13 +5,16 @@ import { collectErrors, rowCount, tableState } from './helpers';
 // A reload paints from the IndexedDB snapshot at once and resumes the watch from the cached
 // resourceVersion: no list, and rows on screen before the server has answered anything about pods.
 
-const POD_STREAM = 'cluster|/v1/pods|||';
+/** The pod stream's cache key: the cluster's API URL (its identity, not its name), then the stream. */
+const POD_STREAM = '|/v1/pods|||';
 
 /** The snapshot the engine saved for the pod stream (read straight from IndexedDB). */
 function savedSnapshot(page: Page): Promise<{ resourceVersion: string; count: number } | undefined> {
   return page.evaluate(
-    (key) =>
+    (stream) =>
       new Promise((resolve, reject) => {
+        // Served by `kubectl proxy --www`: the one cluster's API is ./k8s/ beside the page.
+        const key = new URL('k8s/', document.baseURI).href + stream;
         const open = indexedDB.open('skiff-cache');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {

@@ -77,3 +77,82 @@ test('a cluster list in the page URL wins over everything else', async ({ page }
   await expect.poll(() => rowCount(page)).toBeGreaterThan(0);
   await expect(page.locator('tr[data-key]').first()).toHaveAttribute('data-cluster', 'solo');
 });
+
+test('a link cluster that is not http(s) is refused with a message, and nothing runs it', async ({
+  page
+}) => {
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto('./?cluster=x@javascript:alert(1)#/k/nodes');
+  await expect(page.getByTestId('link-clusters-refused')).toContainText(
+    'cluster "x": only http: and https: URLs are allowed, not "javascript:"'
+  );
+  // The link is dropped: the usual choice (demo mode here), with no confirmation asked.
+  await expect(page.getByTestId('demo-banner')).toBeVisible();
+  await expect(page.getByTestId('link-clusters-dialog')).not.toBeVisible();
+  await expect(page.locator('[data-testid="cluster-status"][data-cluster="x"]')).toHaveCount(0);
+  await expect.poll(() => rowCount(page)).toBeGreaterThan(0);
+  expect(dialogs).toEqual([]);
+});
+
+test('a link cluster on another site waits for the user; Esc declines and the usual clusters show', async ({
+  page
+}) => {
+  const elsewhere: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith('https://other.example/')) elsewhere.push(r.url());
+  });
+  await page.goto('./?cluster=far@https://other.example/k8s/#/k/nodes');
+  const dialog = page.getByRole('dialog', { name: 'Show clusters from another site?' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('cluster far from https://other.example/k8s/');
+  // The safe choice has the focus; Tab stays in the dialog.
+  await expect(dialog.getByRole('button', { name: 'Don’t show them' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: 'Show these clusters' })).toBeFocused();
+  // Nothing started while the question is open.
+  await expect(page.getByTestId('cluster-status')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(dialog).not.toBeVisible();
+  await expect(page.getByTestId('link-clusters-declined')).toBeVisible();
+  await expect(page.getByTestId('demo-banner')).toBeVisible();
+  await expect(page.getByTestId('cluster-status')).toHaveCount(2);
+  await expect(page.locator('[data-testid="cluster-status"][data-cluster="far"]')).toHaveCount(0);
+  expect(elsewhere).toEqual([]);
+});
+
+test('a second tab whose link asks for other clusters says so, and can switch every tab', async ({
+  context
+}) => {
+  const first = await context.newPage();
+  await first.goto('./?cluster=solo@demo#/k/nodes');
+  await expect(first.locator('[data-testid="cluster-status"][data-cluster="solo"]')).toBeVisible();
+
+  const second = await context.newPage();
+  await second.goto('./?cluster=other@demo#/k/nodes');
+  const notice = second.getByTestId('link-clusters-mismatch');
+  await expect(notice).toContainText('This tab asked for clusters other; Skiff is already showing solo');
+  await expect(second.locator('[data-testid="cluster-status"][data-cluster="solo"]')).toBeVisible();
+  await expect(first.getByTestId('link-clusters-mismatch')).toHaveCount(0);
+
+  await notice.getByRole('button', { name: 'Use other here (applies to every tab)' }).click();
+  await expect(notice).toHaveCount(0);
+  await expect(second.locator('[data-testid="cluster-status"][data-cluster="other"]')).toBeVisible();
+  await expect(second.getByTestId('cluster-status')).toHaveCount(1);
+  await expect(first.locator('[data-testid="cluster-status"][data-cluster="other"]')).toBeVisible();
+});
+
+test('a link cluster on another site is shown once the user confirms it', async ({ page }) => {
+  await page.goto('./?cluster=far@https://other.example/k8s/&cluster=lab@demo#/k/nodes');
+  const dialog = page.getByRole('dialog', { name: 'Show clusters from another site?' });
+  // Only the cluster on another site is asked about; the demo one needs no confirmation.
+  await expect(dialog.getByRole('listitem')).toHaveText(['cluster far from https://other.example/k8s/']);
+  await dialog.getByRole('button', { name: 'Show these clusters' }).click();
+  await expect(dialog).not.toBeVisible();
+  await expect(page.getByTestId('cluster-status')).toHaveCount(2);
+  await expect(page.locator('[data-testid="cluster-status"][data-cluster="far"]')).toBeVisible();
+  await expect(page.getByTestId('link-clusters-declined')).toHaveCount(0);
+});

@@ -11,8 +11,11 @@ export const CACHE_DB_NAME = 'skiff-cache';
 export const CACHE_DB_VERSION = 1;
 /** Stores written by database versions before this one are incompatible and dropped on upgrade. */
 const COMPATIBLE_SINCE = 1;
-/** Record format: bump when Row or the record layout changes; older records are dropped on load. */
-export const SNAPSHOT_SCHEMA = 1;
+/**
+ * Record format: bump when Row, the record layout or the key changes; older records are dropped on load.
+ * 2: keys name the cluster by its URL (its identity), not its name.
+ */
+export const SNAPSHOT_SCHEMA = 2;
 
 export const META = 'meta';
 export const ROWS = 'rows';

@@ -5,7 +5,12 @@
  *  3. `config.json` beside the built files (a team's static hosting, the launcher);
  *  4. nothing: the same-origin API at `./k8s/` when it answers (`kubectl proxy --www`), else demo mode.
  * Cluster URLs may be relative to the page; they are made absolute here, since the engine's worker
- * lives at another path.
+ * lives at another path. Only http: and https: URLs are accepted (configProblem), from any source.
+ *
+ * Trust: config.json (the operator wrote it) and the settings (the user wrote them) are trusted
+ * as they are. A link is not: anyone can craft `?cluster=prod@https://evil.example/`, so clusters
+ * from the URL on another origin than the page are shown only once the user confirmed them
+ * (`confirmLinkClusters`); declined, the link's clusters are dropped and the other sources decide.
  */
 import type { ClusterConfig, StartOptions } from '../engine/api';
 import { configProblem } from '../engine/clusters';
@@ -149,15 +154,72 @@ export function startOptions(loaded: LoadedConfig, base: string): StartOptions {
   };
 }
 
-let loaded: Promise<LoadedConfig> | undefined;
+/** Link clusters (not demo) whose API is on another origin than the page `base`. */
+export function foreignClusters(clusters: ClusterConfig[] | undefined, base: string): ClusterConfig[] {
+  const origin = new URL(base).origin;
+  return (clusters ?? []).filter((c) => {
+    if (c.demo || !c.url) return false;
+    try {
+      return new URL(c.url, base).origin !== origin;
+    } catch {
+      return true;
+    }
+  });
+}
 
-/** This page's configuration, decided once. */
+/** Asks the user whether to show these clusters from a link (true: show them). */
+export type ConfirmClusters = (clusters: ClusterConfig[]) => Promise<boolean>;
+
+/** Why the link's clusters are not shown, when the user declined them. */
+export const DECLINED =
+  'the clusters in the page URL (?cluster=…) are on another site and were not confirmed; they were not used';
+
+/**
+ * A configuration from a link with clusters on another origin is used only if `confirm` says so;
+ * otherwise `fallback` (the configuration without the link's clusters) with a note why.
+ */
+export async function confirmLinkClusters(
+  loaded: LoadedConfig,
+  base: string,
+  confirm: ConfirmClusters,
+  fallback: () => Promise<LoadedConfig>
+): Promise<LoadedConfig> {
+  if (loaded.source !== 'url') return loaded;
+  const foreign = foreignClusters(loaded.config.clusters, base);
+  if (!foreign.length || (await confirm(foreign).catch(() => false))) return loaded;
+  const rest = await fallback();
+  return { ...rest, problems: [DECLINED, ...rest.problems] };
+}
+
+let loaded: Promise<LoadedConfig> | undefined;
+let confirmer: ConfirmClusters | undefined;
+let confirmerSet: (() => void) | undefined;
+const confirmerReady = new Promise<void>((resolve) => (confirmerSet = resolve));
+
+/** The page's way to ask (a dialog); pageConfig waits for it when a link needs a confirmation. */
+export function setLinkConfirmer(confirm: ConfirmClusters): void {
+  confirmer = confirm;
+  confirmerSet?.();
+}
+
+/** This page's configuration, decided once (after the user confirmed a link's foreign clusters). */
 export function pageConfig(): Promise<LoadedConfig> {
-  loaded ??= loadConfig({
-    search: new URLSearchParams(location.search),
+  const env = (search: URLSearchParams) => ({
+    search,
     storage: typeof localStorage === 'undefined' ? undefined : localStorage,
     fetchConfig: () => fetch(new URL('config.json', document.baseURI), { cache: 'no-store' })
   });
+  loaded ??= loadConfig(env(new URLSearchParams(location.search))).then((l) =>
+    confirmLinkClusters(
+      l,
+      document.baseURI,
+      async (clusters) => {
+        await confirmerReady;
+        return confirmer!(clusters);
+      },
+      () => loadConfig(env(new URLSearchParams()))
+    )
+  );
   return loaded;
 }
 

@@ -21,7 +21,37 @@ export function configProblem(config: ClusterConfig): string | undefined {
     return `cluster name "${config.name}" must start with a letter or digit and use letters, digits, - _ . : @`;
   if (config.demo) return undefined;
   if (!config.url) return `cluster "${config.name}" needs a url (or "demo": true)`;
+  return urlProblem(config.name, config.url);
+}
+
+/** Schemes a cluster URL may have: Skiff only ever fetches from (or opens WebSockets to) an HTTP server. */
+const SCHEMES = new Set(['http:', 'https:']);
+
+/**
+ * Why a cluster URL cannot be used: it does not parse, or it is not http(s) once resolved against
+ * the page (`javascript:`, `data:`, `file:`, `blob:`, `ftp:`…). A relative URL takes the page's
+ * scheme (http or https: Skiff is served over HTTP), so it is checked against a placeholder http
+ * base; the engine checks again what it is given, resolved. The URL parser's own reading decides
+ * (it drops tabs and newlines, so `java\tscript:` is `javascript:`), not a pattern of ours.
+ */
+function urlProblem(name: string, url: string): string | undefined {
+  let resolved: URL;
+  try {
+    resolved = new URL(url, 'http://relative.invalid/');
+  } catch {
+    return `cluster "${name}": "${url}" is not a URL`;
+  }
+  if (!SCHEMES.has(resolved.protocol))
+    return `cluster "${name}": only http: and https: URLs are allowed, not "${resolved.protocol}"`;
   return undefined;
+}
+
+/**
+ * What the caches know a cluster by: its absolute API URL (or `demo:NAME` for a simulated one),
+ * never its name alone, so rows cached for "prod" at one URL are never painted for "prod" at another.
+ */
+export function clusterIdentity(config: ClusterConfig, base: string | undefined): string {
+  return config.demo ? `demo:${config.name}` : absoluteApiUrl(config.url ?? '', base);
 }
 
 /** A base URL that ends in `/` (so `api` resolves below it), absolute against `base`. */
@@ -31,9 +61,15 @@ export function absoluteApiUrl(url: string, base: string | undefined): string {
   return resolved.href;
 }
 
+/** A running cluster's connection, with the identity its cached snapshots are stored under. */
+export interface IdentifiedConnection extends ClusterConnection {
+  /** See clusterIdentity. */
+  identity: string;
+}
+
 export interface RunningCluster {
   info: ClusterInfo;
-  connection: ClusterConnection;
+  connection: IdentifiedConnection;
   demo?: DemoCluster;
 }
 
@@ -54,12 +90,16 @@ export function runCluster(config: ClusterConfig, index: number, factory: Cluste
     const transport = simTransport(demo.handler);
     return {
       info: { name: config.name, url: undefined, demo: true, color, origin: undefined },
-      connection: { origin: undefined, transport: () => transport },
+      connection: {
+        origin: undefined,
+        transport: () => transport,
+        identity: clusterIdentity(config, undefined)
+      },
       demo
     };
   }
   const url = absoluteApiUrl(config.url!, factory.base);
-  const connection = httpConnection(url, factory.webSocket, factory.registry);
+  const connection = { ...httpConnection(url, factory.webSocket, factory.registry), identity: url };
   return { info: { name: config.name, url, demo: false, color, origin: connection.origin }, connection };
 }
 
@@ -106,8 +146,13 @@ export class ClusterSet {
 
   constructor(private readonly options: ClusterSetOptions) {}
 
-  get(name: string): ClusterConnection | undefined {
+  get(name: string): IdentifiedConnection | undefined {
     return this.running.get(name)?.connection;
+  }
+
+  /** What the caches know a running cluster by (see clusterIdentity). */
+  identity(name: string): string | undefined {
+    return this.running.get(name)?.connection.identity;
   }
 
   has(name: string): boolean {

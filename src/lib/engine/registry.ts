@@ -8,7 +8,8 @@ import { ConnectionBudget, type ClusterConnection, type Lease, type Priority } f
 import { Informer, informerKey, type InformerOptions, type InformerSpec } from './informer';
 
 export interface RegistryOptions {
-  connection: (cluster: string) => ClusterConnection;
+  /** A cluster's connection; its `identity` (the cluster's URL, see clusterIdentity) names its cache entries. */
+  connection: (cluster: string) => ClusterConnection & { identity?: string };
   budget?: ConnectionBudget;
   /** How long an informer nobody uses keeps watching. Default 30 s. */
   lingerMs?: number;
@@ -55,7 +56,12 @@ export class InformerRegistry {
     let entry = this.entries.get(key);
     if (!entry) {
       const conn = this.options.connection(spec.cluster);
-      const informer = new Informer({ ...this.options.informer, spec, transport: conn.transport });
+      const informer = new Informer({
+        ...this.options.informer,
+        spec,
+        transport: conn.transport,
+        clusterIdentity: conn.identity
+      });
       entry = { informer, refs: 0, visibleRefs: 0, origin: conn.origin };
       this.entries.set(key, entry);
       void informer.load();

@@ -12,12 +12,15 @@ import type { Series } from './types';
 
 export const METRICS_DB_NAME = 'skiff-metrics';
 const STORE = 'history';
-const FORMAT = 1;
+/** 2: records are stored under the cluster's identity (its URL), not its name. */
+const FORMAT = 2;
 const OPEN_TIMEOUT_MS = 3000;
 
 interface HistoryRecord {
   format: number;
   cluster: string;
+  /** What the cluster was known by (its API URL, or `demo:NAME`), when the hub said. */
+  identity?: string;
   savedAt: number;
   ids: string[];
   /** Samples per id, in `ids` order; the arrays below are their concatenation. */
@@ -33,8 +36,10 @@ interface MetricsDB extends DBSchema {
 
 /** What the hub needs of a history cache (tests pass an in-memory one). */
 export interface HistoryStore {
-  load(): Promise<[string, Series][]>;
-  save(cluster: string, entries: [string, Series][], now: number): Promise<void>;
+  /** The histories of every record `accept` takes (all without it). */
+  load(accept?: (cluster: string, identity: string | undefined) => boolean): Promise<[string, Series][]>;
+  /** Stores a cluster's histories under its identity (its name when there is none). */
+  save(cluster: string, entries: [string, Series][], now: number, identity?: string): Promise<void>;
 }
 
 export interface HistoryCacheStats {
@@ -44,12 +49,18 @@ export interface HistoryCacheStats {
   lastError?: string;
 }
 
-export function packHistory(cluster: string, entries: [string, Series][], now: number): HistoryRecord {
+export function packHistory(
+  cluster: string,
+  entries: [string, Series][],
+  now: number,
+  identity?: string
+): HistoryRecord {
   let total = 0;
   for (const [, s] of entries) total += s.at.length;
   const rec: HistoryRecord = {
     format: FORMAT,
     cluster,
+    ...(identity === undefined ? {} : { identity }),
     savedAt: now,
     ids: entries.map(([id]) => id),
     lengths: new Uint16Array(entries.length),
@@ -139,23 +150,27 @@ export class MetricsHistoryCache implements HistoryStore {
     return this.connection.connection();
   }
 
-  async load(): Promise<[string, Series][]> {
+  async load(
+    accept?: (cluster: string, identity: string | undefined) => boolean
+  ): Promise<[string, Series][]> {
     try {
       const db = await this.open();
       if (!db) return [];
       const records = await db.getAll(STORE);
-      return records.flatMap((r) => unpackHistory(r));
+      return records
+        .filter((r) => !accept || (typeof r?.cluster === 'string' && accept(r.cluster, r.identity)))
+        .flatMap((r) => unpackHistory(r));
     } catch (e) {
       this.stats.lastError = String(e instanceof Error ? e.message : e);
       return [];
     }
   }
 
-  async save(cluster: string, entries: [string, Series][], now: number): Promise<void> {
+  async save(cluster: string, entries: [string, Series][], now: number, identity?: string): Promise<void> {
     try {
       const db = await this.open();
       if (!db) return;
-      await db.put(STORE, packHistory(cluster, entries, now), cluster);
+      await db.put(STORE, packHistory(cluster, entries, now, identity), identity ?? cluster);
       this.stats.writes++;
     } catch (e) {
       // Quota or a closed database: the next save tries again; nothing live depends on it.

@@ -115,6 +115,16 @@ export class MetricsHistory {
     }
   }
 
+  /** Drops the histories whose ids pass `which` (a cluster that left). */
+  forget(which: (id: string) => boolean): void {
+    for (const id of this.rings.keys()) {
+      if (which(id)) {
+        this.rings.delete(id);
+        this.revision++;
+      }
+    }
+  }
+
   /** The histories whose ids pass `which` (one cluster's, for the cache). */
   entries(which: (id: string) => boolean = () => true): [string, Series][] {
     const out: [string, Series][] = [];

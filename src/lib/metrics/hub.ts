@@ -37,6 +37,12 @@ export interface MetricsHubOptions {
   clock?: Clock;
   timers?: Timers;
   cache?: HistoryStore;
+  /**
+   * What a cluster is known by (its API URL, or `demo:NAME`): its history is stored under that and
+   * restored only for a cluster of the same name and identity, so "prod" at one URL never shows the
+   * history of a "prod" at another. Without it (tests), by name.
+   */
+  identity?: (cluster: string) => string | undefined;
 }
 
 export class MetricsHub {
@@ -53,8 +59,9 @@ export class MetricsHub {
   constructor(private readonly options: MetricsHubOptions) {
     this.clock = options.clock ?? { now: () => Date.now() };
     this.timers = options.timers ?? systemTimers;
+    const identity = options.identity;
     void options.cache
-      ?.load()
+      ?.load(identity && ((cluster, id) => id !== undefined && identity(cluster) === id))
       .then((entries) => {
         this.history.restore(entries, this.clock.now());
         this.savedRevision = this.history.revision;
@@ -154,6 +161,8 @@ export class MetricsHub {
   dropCluster(name: string): void {
     this.clusters.get(name)?.dispose();
     this.clusters.delete(name);
+    // A cluster of that name may come back at another URL: it must not inherit this history.
+    this.history.forget(historyPrefixes(name));
   }
 
   telemetry(): MetricsTelemetry[] {
@@ -190,7 +199,8 @@ export class MetricsHub {
     this.savedRevision = this.history.revision;
     const now = this.clock.now();
     for (const name of this.clusters.keys()) {
-      await cache.save(name, this.history.entries(historyPrefixes(name)), now).catch(() => {});
+      const identity = this.options.identity?.(name);
+      await cache.save(name, this.history.entries(historyPrefixes(name)), now, identity).catch(() => {});
     }
   }
 }

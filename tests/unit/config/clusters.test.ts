@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { clustersFromUrl, loadConfig, parseConfig, SETTINGS_KEY, startOptions } from '$lib/config/clusters';
+import fc from 'fast-check';
+import {
+  clustersFromUrl,
+  confirmLinkClusters,
+  DECLINED,
+  foreignClusters,
+  loadConfig,
+  parseConfig,
+  SETTINGS_KEY,
+  startOptions,
+  type LoadedConfig
+} from '$lib/config/clusters';
 import { sameCluster } from '$lib/engine/clusters';
 
 function memoryStorage(entries: Record<string, string> = {}): Storage {
@@ -132,5 +143,111 @@ describe('cluster configuration', () => {
     ).toBe(true);
     expect(sameCluster(prod, { ...prod, url: 'https://h.example/clusters/staging/' })).toBe(false);
     expect(sameCluster(prod, { name: 'prod', demo: true })).toBe(false);
+  });
+});
+
+describe('clusters from a link', () => {
+  const PAGE = 'https://skiff.example/app/index.html';
+  const fromLink = (query: string) =>
+    loadConfig({ search: new URLSearchParams(query), storage: undefined, fetchConfig: file('', 404) });
+
+  it('refuses URLs that are not http(s), whatever the source, and says which and why', async () => {
+    const bad = [
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      'java\tscript:alert(1)',
+      ' data:text/html,<b>x</b>',
+      'file:///etc/passwd',
+      'blob:https://skiff.example/0d7c',
+      'ftp://files.example/'
+    ];
+    for (const url of bad) {
+      const search = new URLSearchParams();
+      search.append('cluster', `x@${url}`);
+      const loaded = await loadConfig({ search, storage: undefined, fetchConfig: file('', 404) });
+      // Never used: nothing from the link runs, the page falls back to the automatic choice.
+      expect(loaded.source, url).toBe('automatic');
+      expect(loaded.problems.join('\n'), url).toMatch(/cluster "x": only http: and https: URLs are allowed/);
+    }
+    // The same rule for config.json and the stored settings.
+    const { config, problems } = parseConfig({
+      clusters: [
+        { name: 'ok', url: 'https://api.example/' },
+        { name: 'js', url: 'javascript:alert(1)' }
+      ]
+    });
+    expect(config.clusters).toEqual([{ name: 'ok', url: 'https://api.example/' }]);
+    expect(problems).toEqual(['cluster "js": only http: and https: URLs are allowed, not "javascript:"']);
+  });
+
+  it('accepts same-origin URLs, relative or absolute, and flags other origins for a confirmation', async () => {
+    const loaded = await fromLink(
+      '?cluster=rel@clusters/prod/&cluster=abs@https://skiff.example/k8s/&cluster=far@https://other.example/k8s/' +
+        '&cluster=proto@//other.example/x/&cluster=lab@demo&cluster=plain@http://skiff.example/k8s/'
+    );
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.config.clusters?.map((c) => c.name)).toEqual([
+      'rel',
+      'abs',
+      'far',
+      'proto',
+      'lab',
+      'plain'
+    ]);
+    // Another scheme or host is another origin; demo clusters never need a confirmation.
+    expect(foreignClusters(loaded.config.clusters, PAGE).map((c) => c.name)).toEqual([
+      'far',
+      'proto',
+      'plain'
+    ]);
+  });
+
+  it('shows foreign link clusters only when confirmed; declined, the other sources decide', async () => {
+    const linked = await fromLink('?cluster=prod@https://other.example/k8s/&cluster=lab@demo');
+    const fallback: LoadedConfig = {
+      source: 'config.json',
+      config: { clusters: [{ name: 'team', url: 'clusters/team/' }] },
+      problems: []
+    };
+    const asked: string[][] = [];
+    const answer = (show: boolean) => (clusters: { name: string }[]) => {
+      asked.push(clusters.map((c) => c.name));
+      return Promise.resolve(show);
+    };
+    expect(await confirmLinkClusters(linked, PAGE, answer(true), () => Promise.resolve(fallback))).toBe(
+      linked
+    );
+    expect(asked).toEqual([['prod']]);
+    const declined = await confirmLinkClusters(linked, PAGE, answer(false), () => Promise.resolve(fallback));
+    expect(declined).toEqual({ ...fallback, problems: [DECLINED] });
+
+    // Same-origin links, demo links and trusted sources (config.json, settings) are not asked about.
+    asked.length = 0;
+    const local = await fromLink('?cluster=prod@clusters/prod/&cluster=lab@demo');
+    expect(await confirmLinkClusters(local, PAGE, answer(false), () => Promise.resolve(fallback))).toBe(
+      local
+    );
+    const trusted: LoadedConfig = {
+      ...fallback,
+      config: { clusters: [{ name: 'x', url: 'https://other.example/' }] }
+    };
+    expect(await confirmLinkClusters(trusted, PAGE, answer(false), () => Promise.resolve(fallback))).toBe(
+      trusted
+    );
+    expect(asked).toEqual([]);
+  });
+
+  it('never lets a link cluster with a non-http(s) URL through, for any scheme', async () => {
+    const scheme = fc.stringMatching(/^[a-z][a-z0-9+.-]{0,8}$/).filter((s) => s !== 'http' && s !== 'https');
+    await fc.assert(
+      fc.asyncProperty(scheme, fc.string({ maxLength: 20 }), async (s, rest) => {
+        const search = new URLSearchParams();
+        search.append('cluster', `x@${s}:${rest}`);
+        const loaded = await loadConfig({ search, storage: undefined, fetchConfig: file('', 404) });
+        const options = startOptions(loaded, PAGE);
+        for (const c of options.clusters ?? [])
+          expect(['http:', 'https:']).toContain(new URL(c.url!, PAGE).protocol);
+      })
+    );
   });
 });

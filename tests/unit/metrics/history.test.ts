@@ -8,7 +8,13 @@ import { IDBFactory } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HistoryRing, MetricsHistory } from '$lib/metrics/history';
-import { MetricsHistoryCache, packHistory, unpackHistory } from '$lib/metrics/history-cache';
+import {
+  MetricsHistoryCache,
+  packHistory,
+  unpackHistory,
+  type HistoryStore
+} from '$lib/metrics/history-cache';
+import { MetricsHub } from '$lib/metrics/hub';
 import type { Sample, Series } from '$lib/metrics/types';
 
 const sampleArb = fc.record({
@@ -94,6 +100,42 @@ describe('MetricsHistoryCache', () => {
     expect(unpackHistory({ ...rec, lengths: new Uint16Array([3, 2]) })).toEqual([]);
     expect(unpackHistory({ ...rec, format: 0 })).toEqual([]);
     expect(unpackHistory(undefined)).toEqual([]);
+  });
+
+  it('restores a cluster’s history only for the same name at the same URL', async () => {
+    const factory = new IDBFactory();
+    const A = 'https://a.example/k8s/';
+    const B = 'https://b.example/k8s/';
+    await new MetricsHistoryCache(factory, 't-id').save('c', entries, 1, A);
+    const cache = new MetricsHistoryCache(factory, 't-id');
+    expect(await cache.load((name, id) => name === 'c' && id === B)).toEqual([]);
+    expect(await cache.load((name, id) => name === 'c' && id === A)).toEqual(entries);
+
+    // Through the hub: "c" now served at B starts with no history; at A it gets it back.
+    const hubAt = async (identity: string) => {
+      let loaded!: () => void;
+      const done = new Promise<void>((resolve) => (loaded = resolve));
+      const store: HistoryStore = {
+        load: (accept) => cache.load(accept).finally(() => setTimeout(loaded)),
+        save: () => Promise.resolve()
+      };
+      const hub = new MetricsHub({
+        transport: () => undefined,
+        defaultIntervalMs: () => undefined,
+        cache: store,
+        identity: () => identity
+      });
+      await done;
+      return hub;
+    };
+    expect((await hubAt(B)).history.size).toBe(0);
+    const atA = await hubAt(A);
+    expect(atA.history.entries()).toEqual(entries);
+
+    // "c" leaves (it may come back at another URL): its history goes, other clusters' stays.
+    atA.history.record('pods|d/ns/x', { at: 9, cpu: 1, memory: 2 });
+    atA.dropCluster('c');
+    expect(atA.history.entries().map(([id]) => id)).toEqual(['pods|d/ns/x']);
   });
 
   it('keeps histories across a reload', async () => {
