@@ -249,4 +249,49 @@ describe('several clusters', () => {
     ]);
     expect(t.budget[0].chunkedInUse).toBe(2);
   });
+
+  it('a watch that looked open through a silent outage restarts when the cluster answers again', async () => {
+    const world = new SimWorld({ name: 'q', seed: 4, pods: 10, churn: 0 }).start();
+    cleanup.push(() => world.stop());
+    // While `down`, /version fails and every byte of an open watch is lost without a word: the
+    // watch looks open, and only the 90 s stall timeout would notice.
+    let down = false;
+    const podWatches: string[] = [];
+    const server = await serveHandler(async (request) => {
+      const url = new URL(request.url);
+      if (down && url.pathname === '/version') return new Response('no', { status: 503 });
+      if (url.pathname === '/api/v1/pods' && url.searchParams.get('watch'))
+        podWatches.push(url.searchParams.get('resourceVersion') ?? '');
+      const response = await world.handler(request);
+      if (!response.body) return response;
+      const body = response.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform: (chunk, c) => (down ? undefined : c.enqueue(chunk))
+        })
+      );
+      return new Response(body, { status: response.status, headers: response.headers });
+    });
+    cleanup.push(() => server.close());
+    const engine = engineFor();
+    await engine.start({ clusters: [{ name: 'quiet', url: server.url }] });
+    const view = await follow(engine, { resource: PODS });
+    await vi.waitFor(() => expect(view.of('quiet').sort()).toEqual(podKeys('quiet', world).sort()));
+    await vi.waitFor(async () => expect((await engine.clusterStatus()).health[0].reachable).toBe(true));
+    const watchesBefore = podWatches.length;
+
+    down = true;
+    await vi.waitFor(async () => expect((await engine.clusterStatus()).health[0].reachable).toBe(false));
+    addPod(world, 'made-during-the-outage');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(view.of('quiet')).not.toContain('quiet/web/made-during-the-outage');
+    down = false;
+    // Health recovers within a probe interval, and the pods watch restarts from its resourceVersion
+    // (no relist) at once: the pod made meanwhile shows long before any stall timeout.
+    await vi.waitFor(() => expect(view.of('quiet')).toContain('quiet/web/made-during-the-outage'), {
+      timeout: 4000
+    });
+    expect(podWatches.length).toBeGreaterThan(watchesBefore);
+    expect(podWatches.slice(watchesBefore).every((rv) => rv !== '')).toBe(true);
+    expect(engine.telemetry().streams.find((i) => i.resource === 'pods')?.relists).toBe(0);
+  });
 });

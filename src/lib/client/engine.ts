@@ -89,6 +89,22 @@ function afterStart(remote: Comlink.Remote<EngineApi>, started: Promise<unknown>
   });
 }
 
+/** Hidden at least this long (the computer may have slept, connections died silently): reconnect on show. */
+const WAKE_AFTER_HIDDEN_MS = 30_000;
+
+/** Calls `wake` when the browser is back online, or the page is shown after a long hidden time. */
+function watchForWake(wake: () => void): void {
+  let hiddenAt = document.visibilityState === 'hidden' ? Date.now() : undefined;
+  addEventListener('online', wake);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') hiddenAt ??= Date.now();
+    else if (hiddenAt !== undefined) {
+      if (Date.now() - hiddenAt >= WAKE_AFTER_HIDDEN_MS) wake();
+      hiddenAt = undefined;
+    }
+  });
+}
+
 function connect(): EngineClient {
   const worker = openWorker();
   const owner = `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -96,6 +112,7 @@ function connect(): EngineClient {
   ping();
   setInterval(ping, PING_MS);
   document.addEventListener('visibilitychange', ping);
+  watchForWake(() => void remote.reconnectAll().catch(report));
   addEventListener('pagehide', () => void worker.closeOwner(owner));
   // config.json, the settings or the URL name the clusters; without them, served by
   // `kubectl proxy --www=build --www-prefix=/ --api-prefix=/k8s/` the API sits next to the page.

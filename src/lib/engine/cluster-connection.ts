@@ -4,6 +4,8 @@
  * passes upgrades, chunked HTTP otherwise), and the cluster's version.
  */
 import type { KubeObject } from '../kube/types';
+import { BODY_LIMITS, readJsonLimited } from '../watch/body';
+import { refusedWatchAnswer } from '../watch/request';
 import { httpTransport, type Transport } from '../watch/transport';
 import {
   WebSocketUnavailableError,
@@ -26,7 +28,7 @@ export async function isKubernetesApi(transport: Transport): Promise<boolean> {
       signal: AbortSignal.timeout(PROBE_TIMEOUT_MS)
     });
     if (!response.ok) return false;
-    const body = (await response.json()) as Partial<KubeObject>;
+    const body = await readJsonLimited<Partial<KubeObject>>(response, '/api', BODY_LIMITS.small);
     return body.kind === 'APIVersions';
   } catch {
     return false;
@@ -47,7 +49,11 @@ export async function clusterVersion(connection: ClusterConnection): Promise<Clu
       signal: AbortSignal.timeout(PROBE_TIMEOUT_MS)
     });
     if (!response.ok) return { error: `HTTP ${response.status} from /version` };
-    const body = (await response.json()) as { gitVersion?: unknown; platform?: unknown };
+    const body = await readJsonLimited<{ gitVersion?: unknown; platform?: unknown }>(
+      response,
+      '/version',
+      BODY_LIMITS.small
+    );
     return {
       gitVersion: typeof body.gitVersion === 'string' ? body.gitVersion : undefined,
       platform: typeof body.platform === 'string' ? body.platform : undefined
@@ -79,8 +85,14 @@ export function httpConnection(
         }
         return response;
       } catch (e) {
-        // The proxy in front does not pass upgrades: from now on this origin watches over HTTP.
-        if (e instanceof WebSocketUnavailableError) registry()?.webSocketRefused(origin);
+        if (!(e instanceof WebSocketUnavailableError)) throw e;
+        // The browser hides why: one plain HTTP request for the same watch asks the server. Its
+        // refusal (a 504 for a resourceVersion of a re-created cluster, a 403) goes to the reflector.
+        const answer = await refusedWatchAnswer(http, path, init).catch(() => null);
+        if (answer) return answer;
+        // Unreachable (null): that says nothing about upgrades. Accepted over HTTP (undefined): the
+        // proxy in front does not pass upgrades, so from now on this origin watches over HTTP.
+        if (answer === undefined) registry()?.webSocketRefused(origin);
         throw e;
       }
     }

@@ -182,6 +182,10 @@ export class Engine implements EngineApi {
     this.clusters.retryAll();
   }
 
+  reconnectAll(): void {
+    this.clusters.reconnectAll();
+  }
+
   can(question: AccessQuestion): Promise<AccessVerdict> {
     return this.clusters.can(question);
   }

@@ -1,8 +1,9 @@
 /**
  * Cluster health: each cluster's `/version`, asked every few seconds while a tab shows, with its
  * round trip. A cluster that stops answering is marked unreachable (its rows stay, marked by their
- * streams' states); when it answers again its streams retry at once instead of waiting out their
- * backoff, so recovery takes one probe interval, not a minute.
+ * streams' states); when it answers again its streams restart at once from their resourceVersions
+ * (those backing off, and those whose watch looks open but may have died with the connection), so
+ * recovery takes one probe interval, not a backoff or a stall timeout.
  */
 import type { ClusterHealth } from './api';
 import { clusterVersion } from './cluster-connection';

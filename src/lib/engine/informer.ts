@@ -43,6 +43,15 @@ export function informerKey(s: InformerSpec): string {
   ].join('|');
 }
 
+/**
+ * The snapshot cache's key for an informer: its key with the cluster's identity (its API URL, or
+ * `demo:NAME`; see clusterIdentity) in place of its name, so a snapshot of "prod" at one URL is
+ * never painted for a "prod" at another. Without an identity (tests), the name.
+ */
+export function informerCacheKey(s: InformerSpec, clusterIdentity: string | undefined): string {
+  return informerKey({ ...s, cluster: clusterIdentity ?? s.cluster });
+}
+
 export function collectionPath(s: InformerSpec): string {
   const r = s.resource;
   const root = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
@@ -101,6 +110,8 @@ export interface InformerOptions {
   /** How requests of this informer travel; `kind` is what the budget granted. */
   transport: (kind: LeaseKind | 'direct') => Transport;
   cache?: SnapshotCache;
+  /** What the cache knows this informer's cluster by (its URL, not its name): see informerCacheKey. */
+  clusterIdentity?: string;
   clock?: Clock;
   /** Extra Reflector options (tests shorten timeouts; the engine passes shared capabilities). */
   reflector?: Partial<ReflectorOptions<Row>>;
@@ -110,6 +121,8 @@ export interface InformerOptions {
 
 export class Informer {
   readonly key: string;
+  /** Its snapshot's key in the cache (by the cluster's identity; `key` names it by the cluster's name). */
+  readonly cacheKey: string;
   readonly spec: InformerSpec;
   readonly store = new ObjectStore<Row>();
   private reflector: Reflector<Row> | undefined;
@@ -133,6 +146,7 @@ export class Informer {
   constructor(private readonly options: InformerOptions) {
     this.spec = options.spec;
     this.key = informerKey(options.spec);
+    this.cacheKey = informerCacheKey(options.spec, options.clusterIdentity);
     this.clock = options.clock ?? { now: () => Date.now() };
     this.store.listen((c) => this.changed(c));
   }
@@ -161,7 +175,7 @@ export class Informer {
   /** Paint from the cache, once, before any connection. */
   load(): Promise<void> {
     this.loaded ??= (async () => {
-      const snapshot = await this.options.cache?.load(this.key);
+      const snapshot = await this.options.cache?.load(this.cacheKey);
       if (!snapshot || this.store.resourceVersion) return;
       this.cachedAt = snapshot.savedAt;
       this.cacheAgeMs = this.clock.now() - snapshot.savedAt;
@@ -228,7 +242,7 @@ export class Informer {
     this.cachedAt = undefined;
     this.cacheAgeMs = undefined;
     this.store.clear();
-    void this.options.cache?.delete(this.key);
+    void this.options.cache?.delete(this.cacheKey);
     if (changed) this.options.access?.changed(this);
   }
 
@@ -288,6 +302,12 @@ export class Informer {
   retryNow(): void {
     if (this.deniedReason !== undefined) this.options.access?.recheck(this);
     else this.reflector?.retryNow();
+  }
+
+  /** The connection was broken meanwhile: restart the watch now from its resourceVersion. */
+  reconnect(): void {
+    if (this.deniedReason !== undefined) this.options.access?.recheck(this);
+    else this.reflector?.reconnect();
   }
 
   /** The stream's last known state (the reflector's, before paused/waiting are considered). */
@@ -380,7 +400,7 @@ export class Informer {
   private saveSoon() {
     const cache = this.options.cache;
     if (!cache) return;
-    cache.scheduleSave(this.key, () => {
+    cache.scheduleSave(this.cacheKey, () => {
       // Only a store in sync with the server is worth a snapshot (not one in the middle of a relist).
       if (this.store.resyncing || !this.store.resourceVersion) return undefined;
       return { resourceVersion: this.store.resourceVersion, rows: this.store.items() };

@@ -165,6 +165,7 @@ export class ClusterLifecycle {
       defaultIntervalMs: () => this.settings.metricsIntervalMs,
       clock: this.options.clock,
       cache: this.options.metricsCache,
+      identity: (cluster) => this.clusters.identity(cluster),
       // Workload usage sums the usage of its pods: a pods informer tells which pods are whose.
       watchPods: (cluster, sink) => {
         if (!this.infoRef || !this.clusters.has(cluster)) return () => {};
@@ -249,6 +250,16 @@ export class ClusterLifecycle {
   }
 
   /**
+   * The browser is back online, or the page woke after a long sleep: connections may have died
+   * without a word, so every stream restarts now from its resourceVersion, and every cluster's
+   * health is asked.
+   */
+  reconnectAll(): void {
+    for (const i of this.registryRef?.informers() ?? []) i.reconnect();
+    for (const c of this.clusters.keys()) void this.healthRef?.probe(c);
+  }
+
+  /**
    * Shows these clusters from now on (the settings page): clusters that left stop and leave every
    * view, new ones join the views that show all clusters; the others keep their streams and rows.
    */
@@ -292,9 +303,10 @@ export class ClusterLifecycle {
       clock: this.options.clock,
       everyMs: this.options.healthEveryMs,
       retryMs: this.options.healthRetryMs,
-      // Back after an outage: its streams reconnect now rather than after their backoff.
+      // Back after an outage: every stream of it starts again now from its resourceVersion, those
+      // backing off and those whose watch looks open but may have died with the connection.
       onRecovered: (c) => {
-        for (const i of this.registryRef?.informers() ?? []) if (i.spec.cluster === c) i.retryNow();
+        for (const i of this.registryRef?.informers() ?? []) if (i.spec.cluster === c) i.reconnect();
       }
     });
     this.healthRef.setRunning(this.visibleOwners.size > 0 || this.options.probeWhileHidden === true);

@@ -102,6 +102,11 @@ export interface EngineApi {
   telemetry(): EngineTelemetry;
   /** Retries every parked stream and probes every cluster now. */
   retryAll(): void;
+  /**
+   * The tab saw the network come back or the page wake after a long hidden time: every watch
+   * restarts now from its resourceVersion (a connection may have died silently meanwhile).
+   */
+  reconnectAll(): void;
 
   /** From the answers cached for the permission TTL; 'unknown' when the cluster does not answer reviews. */
   can(question: AccessQuestion): Promise<AccessVerdict>;

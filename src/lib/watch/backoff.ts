@@ -29,6 +29,11 @@ export interface BackoffOptions {
   capMs?: number;
   /** A failure this long after the previous one starts again from `baseMs`. Default 2 min. */
   resetAfterMs?: number;
+  /**
+   * A stream that delivered (events or bookmarks) over at least this long is healthy: its next
+   * failure starts again from `baseMs`, whatever earlier incidents cost. Default 30 s.
+   */
+  healthyAfterMs?: number;
   random?: () => number;
 }
 
@@ -41,6 +46,7 @@ export class Backoff {
   private readonly baseMs: number;
   private readonly capMs: number;
   private readonly resetAfterMs: number;
+  private readonly healthyAfterMs: number;
   private readonly random: () => number;
   private failures = 0;
   private lastFailureAt: number | undefined;
@@ -49,6 +55,7 @@ export class Backoff {
     this.baseMs = options.baseMs ?? 800;
     this.capMs = options.capMs ?? 30_000;
     this.resetAfterMs = options.resetAfterMs ?? 120_000;
+    this.healthyAfterMs = options.healthyAfterMs ?? 30_000;
     this.random = options.random ?? Math.random;
   }
 
@@ -70,6 +77,14 @@ export class Backoff {
     this.failures++;
     this.lastFailureAt = now;
     return delay;
+  }
+
+  /**
+   * A stream opened at `openedAt` delivered its last event or bookmark at `lastDeliveryAt`: when
+   * that spans the healthy period, the failures before it no longer count.
+   */
+  delivered(openedAt: number, lastDeliveryAt: number): void {
+    if (lastDeliveryAt - openedAt >= this.healthyAfterMs) this.reset();
   }
 
   reset(): void {

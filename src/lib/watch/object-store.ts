@@ -119,15 +119,17 @@ export class ObjectStore<T> {
   /**
    * Makes the store exactly `entries` at `resourceVersion` (after a list, or the initial events of a
    * streaming list, or from a cache), reporting only what differs: an item at the resourceVersion
-   * the store already holds is unchanged and reported nowhere.
+   * the store already holds is unchanged and reported nowhere, unless `fresh`: the entries come from
+   * another history (a re-created cluster), where the same resourceVersion says nothing, so every
+   * one replaces what the store holds.
    */
-  replace(entries: Iterable<StoreEntry<T>>, resourceVersion: string): ReplaceResult {
+  replace(entries: Iterable<StoreEntry<T>>, resourceVersion: string, fresh = false): ReplaceResult {
     const result: ReplaceResult = { added: 0, changed: 0, deleted: 0 };
     const seen = new Set<string>();
     for (const next of entries) {
       seen.add(next.key);
       const current = this.entries.get(next.key);
-      if (current && current.resourceVersion === next.resourceVersion) continue;
+      if (!fresh && current && current.resourceVersion === next.resourceVersion) continue;
       this.entries.set(next.key, { key: next.key, resourceVersion: next.resourceVersion, item: next.item });
       if (current) result.changed++;
       else result.added++;

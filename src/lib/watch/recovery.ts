@@ -8,7 +8,10 @@
  *   the first time; when it repeats before any progress the server is unwell, so after a backoff.
  * - 400 to a resume from a resourceVersion: the resourceVersion may be what is refused: relist,
  *   after the retry backoff.
- * - 504 ResourceVersionTooLarge: the server is behind; retry, and relist if it happens again.
+ * - 504 ResourceVersionTooLarge: the resourceVersion is newer than anything the server has (the
+ *   cluster was re-created at the same address, etcd was restored, or a cache outlived its cluster):
+ *   stop trusting it and list from scratch at once, replacing every item, as client-go does; when
+ *   it repeats before any progress, after a backoff.
  * - 401, 403 and other client errors (but 408 and 429): park until the slow retry or `retryNow()`.
  * - Anything else (429, 5xx, network, stall, malformed stream, HTML from a proxy): retry from the
  *   last resourceVersion after a backoff with full jitter, never sooner than Retry-After.
@@ -22,7 +25,7 @@ export interface RecoveryContext {
   stopped: boolean;
   /** 410s since the last progress (events or bookmarks on a watch). */
   expiredInARow: number;
-  /** 504 ResourceVersionTooLarge answers since the last progress. */
+  /** 504 ResourceVersionTooLarge answers since the last progress (events or bookmarks on a watch). */
   tooLargeInARow: number;
 }
 
@@ -39,14 +42,22 @@ export type RecoveryAction =
   | ({ kind: 'use-list-and-watch' } & Reported)
   /**
    * Mark the store resyncing and list again: at once, or after a backoff. `reconnect`: the wait is
-   * the retry backoff and counts as a reconnect. `streak`: this failure extends the 410 streak.
+   * the retry backoff and counts as a reconnect. `streak`: this failure extends the 410 or the 504
+   * streak. `fresh`: nothing of the store is trusted, every item is replaced by the list's even
+   * where the resourceVersions match (they came from another history).
    */
-  | ({ kind: 'relist'; delay: 'none' | 'backoff'; reconnect: boolean; streak?: 'expired' } & Reported)
+  | ({
+      kind: 'relist';
+      delay: 'none' | 'backoff';
+      reconnect: boolean;
+      streak?: 'expired' | 'too-large';
+      fresh?: true;
+    } & Reported)
   /**
    * Retry after a backoff, never sooner than `retryAfterMs`; counts as a reconnect. `relist`: mark
-   * the store resyncing (before reporting) and list again. `streak`: extends the 504 streak.
+   * the store resyncing (before reporting) and list again.
    */
-  | ({ kind: 'retry'; retryAfterMs: number | undefined; relist: boolean; streak?: 'too-large' } & Reported)
+  | ({ kind: 'retry'; retryAfterMs: number | undefined; relist: boolean } & Reported)
   /** Wait in `state` for the slow retry or `retryNow()`. */
   | ({ kind: 'park'; state: 'unauthorized' | 'forbidden' | 'error' } & Reported);
 
@@ -98,13 +109,16 @@ function classifyStatus(error: StatusError, context: RecoveryContext): RecoveryA
     return { kind: 'park', state: code === 401 ? 'unauthorized' : 'forbidden', message, error };
   }
   if (isTooLargeResourceVersion(error)) {
-    // The server is behind the resourceVersion asked for: retry, and relist if it stays behind.
+    // The resourceVersion is from another history (a re-created cluster, a restored etcd): waiting
+    // for the server to reach it may take forever. List from scratch at once, as client-go does;
+    // a repeat before any progress (a server that is merely behind) waits for the backoff.
     return {
-      kind: 'retry',
-      retryAfterMs: error.retryAfterMs,
-      relist: context.tooLargeInARow > 0,
+      kind: 'relist',
+      delay: context.tooLargeInARow > 0 ? 'backoff' : 'none',
+      reconnect: false,
       streak: 'too-large',
-      message,
+      fresh: true,
+      message: `resourceVersion newer than the server's (504, was the cluster re-created?), listing from scratch: ${error.message}`,
       error
     };
   }

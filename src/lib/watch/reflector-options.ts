@@ -44,8 +44,11 @@ export interface ReflectorOptions<T> {
   stallTimeoutMs?: number;
   /** A watch that ends cleanly sooner than this without any event counts as a failure. Default 1000. */
   minWatchDurationMs?: number;
-  /** Backoff after transient failures. Default 800 ms doubling to 30 s, reset after 2 min healthy. */
-  backoff?: { baseMs?: number; capMs?: number; resetAfterMs?: number };
+  /**
+   * Backoff after transient failures. Default 800 ms doubling to 30 s, reset after 2 min without a
+   * failure, or by a watch that delivered events or bookmarks over 30 s (`healthyAfterMs`).
+   */
+  backoff?: { baseMs?: number; capMs?: number; resetAfterMs?: number; healthyAfterMs?: number };
   /** Retry schedule of a stream parked by 401/403/other client errors. Default 5 min. */
   slowRetryMs?: number;
   /** Default 64 MiB. */

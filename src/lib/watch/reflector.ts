@@ -7,7 +7,10 @@
  * - watch from the synced resourceVersion with bookmarks and a randomized timeout; a clean end of
  *   the stream resumes from the newest resourceVersion seen, never relists;
  * - relist only when the server says the resourceVersion is gone (410), applying the new list as a
- *   diff while the old items stay, marked as resyncing;
+ *   diff while the old items stay, marked as resyncing, or that it never reached it (504
+ *   ResourceVersionTooLarge: a re-created cluster), listing from scratch at once and replacing all;
+ * - `reconnect()` restarts the watch from its resourceVersion at once (the connection is known to
+ *   have broken); a watch that streamed for a healthy while resets the backoff;
  * - every other failure (network, cut, stall, malformed line, 429, 5xx, HTML from a proxy) backs
  *   off with full jitter and resumes from the last resourceVersion; 401/403 park the stream until a
  *   slow retry or `retryNow()`.
@@ -59,6 +62,9 @@ interface WatchContext<T> {
   initial: boolean;
   buffer: Map<string, StoreEntry<T>>;
   progressed: boolean;
+  /** When the server accepted the watch, and when it last delivered an event or a bookmark. */
+  openedAt: number | undefined;
+  deliveredAt: number | undefined;
 }
 
 export class Reflector<T = KubeObject> {
@@ -84,12 +90,18 @@ export class Reflector<T = KubeObject> {
   private readonly requests: RequestSettings;
 
   private readonly stopper = new AbortController();
+  /** Aborts the requests of the current turn of the loop: `stop()`, or `reconnect()`. */
+  private attempt = new AbortController();
+  /** `reconnect()` aborted the current turn: resume at once, not a failure. */
+  private interrupted = false;
   private wake: AbortController | undefined;
   private running: Promise<void> | undefined;
   /** The store must be (re)built from a list before watching. */
   private mustList = true;
   private expiredInARow = 0;
   private tooLargeInARow = 0;
+  /** The next sync replaces every item: the store's resourceVersions are from another history. */
+  private fresh = false;
   private synced = false;
   private current: ReflectorStatus = initialReflectorStatus();
 
@@ -171,8 +183,23 @@ export class Reflector<T = KubeObject> {
     this.wake?.abort();
   }
 
+  /**
+   * Restarts the stream now from its resourceVersion (not a relist), with a fresh backoff: the
+   * request in flight is abandoned, a wait ends. For when the connection is known to have been
+   * broken (the cluster answers again after an outage, the browser is back online, the computer
+   * woke) while a watch may still look open, which only the stall timeout would notice.
+   */
+  reconnect(): void {
+    if (this.stopped) return;
+    this.backoff.reset();
+    this.interrupted = true;
+    this.attempt.abort();
+    this.wake?.abort();
+  }
+
   stop(): void {
     this.stopper.abort();
+    this.attempt.abort();
     this.wake?.abort();
     this.setState('stopped');
   }
@@ -185,6 +212,8 @@ export class Reflector<T = KubeObject> {
     // Cached items are on screen but not confirmed until the watch answers.
     this.setState(this.synced ? 'resyncing' : 'listing', true);
     while (!this.stopped) {
+      this.attempt = new AbortController();
+      this.interrupted = false;
       try {
         if (this.mustList) {
           if (this.streamingList && this.capabilities.supportsWatchList(this.cluster) !== false) {
@@ -195,6 +224,11 @@ export class Reflector<T = KubeObject> {
         }
         await this.watch(false);
       } catch (error) {
+        if (this.interrupted && !this.stopped) {
+          // reconnect(): the abandoned request is no failure; go again from the resourceVersion.
+          this.current.reconnects++;
+          continue;
+        }
         const action = classify(error, {
           stopped: this.stopped,
           expiredInARow: this.expiredInARow,
@@ -219,12 +253,13 @@ export class Reflector<T = KubeObject> {
       case 'relist':
         this.report(action.error, action.message);
         this.beginRelist();
+        if (action.fresh) this.fresh = true;
         if (action.streak === 'expired') this.expiredInARow++;
+        if (action.streak === 'too-large') this.tooLargeInARow++;
         if (action.reconnect) await this.retryAfter(undefined);
         else if (action.delay === 'backoff') await this.wait('backoff', this.backoff.next(this.clock.now()));
         return;
       case 'retry':
-        if (action.streak === 'too-large') this.tooLargeInARow++;
         // A retry that relists shows the store as resyncing in the status it reports.
         if (action.relist) this.beginRelist();
         this.report(action.error, action.message);
@@ -291,6 +326,7 @@ export class Reflector<T = KubeObject> {
     if (this.synced) this.current.relists++;
     this.synced = true;
     this.mustList = false;
+    this.fresh = false;
     this.current.syncMode = mode;
     this.setState('live');
   }
@@ -300,7 +336,7 @@ export class Reflector<T = KubeObject> {
   }
 
   private request<R>(run: (request: ApiRequest) => Promise<R>): Promise<R> {
-    return withRequest(this.requests, run);
+    return withRequest({ ...this.requests, stop: this.attempt.signal }, run);
   }
 
   private entry(object: KubeObject): StoreEntry<T> {
@@ -330,7 +366,7 @@ export class Reflector<T = KubeObject> {
     } while (token);
     if (!resourceVersion)
       throw new StreamError('malformed', `GET ${this.path} answered a list without a resourceVersion`);
-    this.store.replace(entries, resourceVersion);
+    this.store.replace(entries, resourceVersion, this.fresh);
     this.synchronized('list');
   }
 
@@ -360,11 +396,18 @@ export class Reflector<T = KubeObject> {
     params.push(['timeoutSeconds', String(Math.min(timeoutSeconds, 2 * this.minWatchTimeoutSeconds))]);
     const url = this.query(params);
     const startedAt = this.clock.now();
-    const context: WatchContext<T> = { initial, buffer: new Map(), progressed: false };
+    const context: WatchContext<T> = {
+      initial,
+      buffer: new Map(),
+      progressed: false,
+      openedAt: undefined,
+      deliveredAt: undefined
+    };
     try {
       await this.request(async (request) => {
         const response = await request.fetch(url);
         await request.check(response, url);
+        context.openedAt = this.clock.now();
         if (!initial) this.setState('live');
         const splitter = new LineSplitter({ maxLineBytes: this.maxLineBytes });
         await request.readBody(response, (chunk) => {
@@ -382,6 +425,11 @@ export class Reflector<T = KubeObject> {
         throw new InvalidResume(error);
       }
       throw error;
+    } finally {
+      // A watch that streamed for a healthy while pays only a short delay for its next failure.
+      if (context.openedAt !== undefined && context.deliveredAt !== undefined) {
+        this.backoff.delivered(context.openedAt, context.deliveredAt);
+      }
     }
     if (context.initial) {
       throw new StreamError('network', 'the streaming list ended before its initial events were complete');
@@ -407,7 +455,7 @@ export class Reflector<T = KubeObject> {
       } else if (isInitialEventsEnd(object)) {
         // The initial events are complete: they are the state at this resourceVersion.
         context.initial = false;
-        this.store.replace(context.buffer.values(), resourceVersion);
+        this.store.replace(context.buffer.values(), resourceVersion, this.fresh);
         context.buffer.clear();
         this.capabilities.setWatchList(this.cluster, true);
         this.synchronized('streaming-list');
@@ -441,6 +489,7 @@ export class Reflector<T = KubeObject> {
   }
 
   private progressed(context: WatchContext<T>): void {
+    context.deliveredAt = this.clock.now();
     if (context.progressed) return;
     context.progressed = true;
     this.expiredInARow = 0;

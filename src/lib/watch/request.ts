@@ -169,3 +169,22 @@ export class ApiRequest {
     }
   }
 }
+
+/**
+ * A WebSocket watch that failed to open does not say why: the browser hides the server's answer to
+ * the upgrade (a 504 for a resourceVersion of another history, a 403, a 503). One plain HTTP
+ * request for the same watch tells. Resolves to that failed answer (the API's Status, for the
+ * reflector to read as if the watch had said it), or to undefined when the server accepts the watch
+ * over HTTP (then it is the upgrade that is refused, by a proxy in between); rejects when the
+ * server cannot be reached at all.
+ */
+export async function refusedWatchAnswer(
+  http: Transport,
+  path: string,
+  init?: RequestInit
+): Promise<Response | undefined> {
+  const response = await http.fetch(path, init);
+  if (!response.ok) return response;
+  void response.body?.cancel().catch(() => {});
+  return undefined;
+}

@@ -114,28 +114,46 @@ const cases: Case[] = [
       error: expect.objectContaining({ code: 500, reason: 'Gone' })
     }
   },
+  // An intended change of the earlier decision (retry, relist only on a second 504, ~20 s for a
+  // re-created cluster): as client-go does, the first ResourceVersionTooLarge stops trusting the
+  // resourceVersion and lists from scratch at once, replacing every item (issue 11).
   {
-    name: '504 ResourceVersionTooLarge: retry without relisting',
+    name: '504 ResourceVersionTooLarge: list from scratch at once, replacing every item',
     error: tooLarge,
     action: {
-      kind: 'retry',
-      retryAfterMs: undefined,
-      relist: false,
+      kind: 'relist',
+      delay: 'none',
+      reconnect: false,
       streak: 'too-large',
-      message: `HTTP 504 Timeout: ${tooLarge.message}`,
+      fresh: true,
+      message: `resourceVersion newer than the server's (504, was the cluster re-created?), listing from scratch: ${tooLarge.message}`,
       error: tooLarge
     }
   },
   {
-    name: '504 ResourceVersionTooLarge again (named by its message): retry and relist',
+    name: '504 ResourceVersionTooLarge named by its message only: list from scratch at once',
+    error: tooLargeByMessage,
+    action: {
+      kind: 'relist',
+      delay: 'none',
+      reconnect: false,
+      streak: 'too-large',
+      fresh: true,
+      message: `resourceVersion newer than the server's (504, was the cluster re-created?), listing from scratch: ${tooLargeByMessage.message}`,
+      error: tooLargeByMessage
+    }
+  },
+  {
+    name: '504 ResourceVersionTooLarge again before any progress (a server merely behind): relist after a backoff',
     error: tooLargeByMessage,
     context: { tooLargeInARow: 1 },
     action: {
-      kind: 'retry',
-      retryAfterMs: undefined,
-      relist: true,
+      kind: 'relist',
+      delay: 'backoff',
+      reconnect: false,
       streak: 'too-large',
-      message: `HTTP 504 Timeout: ${tooLargeByMessage.message}`,
+      fresh: true,
+      message: `resourceVersion newer than the server's (504, was the cluster re-created?), listing from scratch: ${tooLargeByMessage.message}`,
       error: tooLargeByMessage
     }
   },

@@ -558,33 +558,36 @@ describe('Reflector: transient failures', () => {
     reflector.stop();
   });
 
-  it('retries a too-large resourceVersion after Retry-After, then relists', async () => {
+  // An intended change of the earlier decision (retry after Retry-After, relist only on a second
+  // 504): a resourceVersion the server has never reached belongs to another history (a cluster
+  // re-created at the same address), so the first 504 ResourceVersionTooLarge lists from scratch at
+  // once, as client-go does, and every item is replaced, even one at the same resourceVersion.
+  it('lists from scratch at once on a too-large resourceVersion, replacing every item', async () => {
     const tooLarge = status(504, 'Timeout', 'Too large resource version: 999, current: 40', {
       causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
       retryAfterSeconds: 1
     });
     const server = scriptedServer([
       () => Response.json(tooLarge, { status: 504 }),
-      () => watchStream([{ type: 'ERROR', object: tooLarge }]),
-      () => list([pod('a', '3')], '40')
+      () => list([pod('a', '3'), pod('b', '5')], '40')
     ]);
-    const { reflector, clock } = harness(server.handler);
-    const { delays, poll } = trackDelays(clock, reflector);
+    const { reflector, states } = harness(server.handler);
     void reflector.resumeFrom('999', [
-      { key: 'ns/a', resourceVersion: '3', item: { name: 'a', rv: '3', managedFields: false } }
+      { key: 'ns/a', resourceVersion: '3', item: { name: 'a', rv: '3', managedFields: true } },
+      { key: 'ns/old', resourceVersion: '7', item: { name: 'old', rv: '7', managedFields: false } }
     ]);
-    for (let i = 0; i < 2; i++) {
-      await until(() => reflector.state === 'backoff' && server.requests.length === i + 1);
-      poll();
-      clock.advance(delays[i]);
-    }
     await until(() => server.idle.length === 1);
-    // Retry-After (1 s) beats the jittered 400 and 800 ms.
-    expect(delays).toEqual([1000, 1000]);
     const kinds = server.requests.map((u) =>
       isWatch(u) ? `watch@${u.searchParams.get('resourceVersion')}` : 'list'
     );
-    expect(kinds).toEqual(['watch@999', 'watch@999', 'list', 'watch@40']);
+    expect(kinds).toEqual(['watch@999', 'list', 'watch@40']);
+    expect(server.requests[1].searchParams.has('resourceVersion')).toBe(false);
+    // No wait for a second 504, no backoff at all.
+    expect(states.map((s) => s.state)).not.toContain('backoff');
+    // Nothing of the old cluster is left: ns/old is gone, ns/a is the new one despite the same RV.
+    expect(contents(reflector)).toEqual(['a@3', 'b@5']);
+    expect(reflector.store.get('ns/a')?.managedFields).toBe(false);
+    expect(reflector.status).toMatchObject({ state: 'live', resourceVersion: '40', resyncing: false });
     reflector.stop();
   });
 });
