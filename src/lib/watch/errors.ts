@@ -42,7 +42,7 @@ export class StatusError extends Error {
 /** A failure below the API level: the connection, the framing or the content. */
 export class StreamError extends Error {
   constructor(
-    readonly kind: 'network' | 'stall' | 'malformed' | 'non-json',
+    readonly kind: 'network' | 'stall' | 'malformed' | 'non-json' | 'backpressure',
     message: string
   ) {
     super(message);

@@ -420,6 +420,11 @@ export class Reflector<T = KubeObject> {
       if (context.initial && error instanceof StatusError && error.code === 422) {
         throw new WatchListUnsupported(error.message);
       }
+      // A streaming list faster than it can be read would be cut again on every try: paged lists
+      // (bounded pages over HTTP) make progress, then the watch resumes from their resourceVersion.
+      if (context.initial && error instanceof StreamError && error.kind === 'backpressure') {
+        throw new WatchListUnsupported(error.message);
+      }
       if (!initial && error instanceof StatusError && error.code === 400) {
         // The resourceVersion itself may be what the server refuses (a corrupt or foreign cache).
         throw new InvalidResume(error);

@@ -9,6 +9,7 @@ import type { Clock } from '../kube/clock';
 import { parseRetryAfter, type Sleep } from './backoff';
 import { Aborted, errorMessage, failedResponseError, nonJsonResponseError, StreamError } from './errors';
 import type { Transport } from './transport';
+import { WatchBackpressureError } from './websocket';
 
 /** What every request of one reflector shares. */
 export interface RequestSettings {
@@ -117,6 +118,9 @@ export class ApiRequest {
           result = await reader.read();
         } catch (error) {
           if (this.signal.aborted) throw new Aborted();
+          // Cut because the reader fell behind the socket: like a broken connection, but the
+          // reflector needs to know (a streaming list cut this way would only start over).
+          if (error instanceof WatchBackpressureError) throw new StreamError('backpressure', error.message);
           throw new StreamError('network', `the connection broke: ${errorMessage(error)}`);
         }
         if (this.signal.aborted) throw new Aborted();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '$lib/kube/types';
 import { SimWorld } from '$lib/sim/world';
 import { Backoff, ManualClock, parseRetryAfter } from '$lib/watch/backoff';
+import { WatchBackpressureError } from '$lib/watch/websocket';
 import type { StoreChange } from '$lib/watch/object-store';
 import {
   Reflector,
@@ -824,6 +825,31 @@ describe('Reflector: streaming list', () => {
     await until(() => server.idle.length === 1);
     expect(capabilities.supportsWatchList('test')).toBe(false);
     expect(contents(reflector)).toEqual(['a@1']);
+    reflector.stop();
+  });
+});
+
+describe('Reflector: a streaming list faster than it is read', () => {
+  it('is not retried to be cut again: list + watch takes over, in pages', async () => {
+    const cutStream = () => {
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(encoder.encode(JSON.stringify({ type: 'ADDED', object: pod('a', '9') }) + '\n'));
+          controller.error(new WatchBackpressureError(64 * 1024));
+        }
+      });
+      return new Response(body, { headers: { 'content-type': 'application/json' } });
+    };
+    const server = scriptedServer([cutStream, () => list([pod('a', '1')], '3')]);
+    const capabilities = new ServerCapabilities();
+    const { reflector, states } = harness(server.handler, { streamingList: true, capabilities });
+    void reflector.run();
+    await until(() => server.idle.length === 1);
+    expect(server.requests[1].searchParams.has('sendInitialEvents')).toBe(false);
+    expect(capabilities.supportsWatchList('test')).toBe(false);
+    expect(contents(reflector)).toEqual(['a@1']);
+    expect(states.some((s) => s.state === 'backoff')).toBe(false);
     reflector.stop();
   });
 });
