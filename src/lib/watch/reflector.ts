@@ -94,6 +94,8 @@ export class Reflector<T = KubeObject> {
   private attempt = new AbortController();
   /** `reconnect()` aborted the current turn: resume at once, not a failure. */
   private interrupted = false;
+  /** A watch from a resourceVersion is in flight (not a list): what `reconnect()` restarts. */
+  private watching = false;
   private wake: AbortController | undefined;
   private running: Promise<void> | undefined;
   /** The store must be (re)built from a list before watching. */
@@ -192,9 +194,13 @@ export class Reflector<T = KubeObject> {
   reconnect(): void {
     if (this.stopped) return;
     this.backoff.reset();
+    this.wake?.abort();
+    // Only a watch is restarted. A list (or a streaming list's initial events) in progress is left
+    // to finish under its own stall watchdog: restarting it would start it over, and on a big cluster
+    // whose health probes flap under load it would never finish.
+    if (!this.watching) return;
     this.interrupted = true;
     this.attempt.abort();
-    this.wake?.abort();
   }
 
   stop(): void {
@@ -403,6 +409,7 @@ export class Reflector<T = KubeObject> {
       openedAt: undefined,
       deliveredAt: undefined
     };
+    this.watching = !initial;
     try {
       await this.request(async (request) => {
         const response = await request.fetch(url);
@@ -431,6 +438,7 @@ export class Reflector<T = KubeObject> {
       }
       throw error;
     } finally {
+      this.watching = false;
       // A watch that streamed for a healthy while pays only a short delay for its next failure.
       if (context.openedAt !== undefined && context.deliveredAt !== undefined) {
         this.backoff.delivered(context.openedAt, context.deliveredAt);
@@ -460,6 +468,7 @@ export class Reflector<T = KubeObject> {
       } else if (isInitialEventsEnd(object)) {
         // The initial events are complete: they are the state at this resourceVersion.
         context.initial = false;
+        this.watching = true;
         this.store.replace(context.buffer.values(), resourceVersion, this.fresh);
         context.buffer.clear();
         this.capabilities.setWatchList(this.cluster, true);

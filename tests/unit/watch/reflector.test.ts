@@ -829,6 +829,34 @@ describe('Reflector: streaming list', () => {
   });
 });
 
+describe('Reflector: reconnect()', () => {
+  it('restarts a watch from its resourceVersion, but leaves a list in progress to finish', async () => {
+    let release!: () => void;
+    const slowList = new Promise<void>((resolve) => (release = resolve));
+    const server = scriptedServer([
+      async () => {
+        await slowList;
+        return list([pod('a', '1')], '3');
+      }
+    ]);
+    const { reflector } = harness(server.handler);
+    void reflector.run();
+    await until(() => server.requests.length === 1);
+    // The cluster answered again while the list was on its way: the list is not started over.
+    reflector.reconnect();
+    release();
+    await until(() => server.idle.length === 1);
+    expect(server.requests.map((u) => (isWatch(u) ? 'watch' : 'list'))).toEqual(['list', 'watch']);
+    expect(contents(reflector)).toEqual(['a@1']);
+    // Now a watch: reconnect() restarts it from the resourceVersion, without a list.
+    reflector.reconnect();
+    await until(() => server.idle.length === 2);
+    expect(server.requests.map((u) => (isWatch(u) ? 'watch' : 'list'))).toEqual(['list', 'watch', 'watch']);
+    expect(query(server.requests[2])).toMatchObject({ watch: '1', resourceVersion: '3' });
+    reflector.stop();
+  });
+});
+
 describe('Reflector: a streaming list faster than it is read', () => {
   it('is not retried to be cut again: list + watch takes over, in pages', async () => {
     const cutStream = () => {
