@@ -171,6 +171,9 @@ export function checkRequest(req: IncomingMessage, acceptHosts: RegExp): Refusal
   return undefined;
 }
 
+/** The policy of every answer proxied from a cluster: no scripts, no subresources, no framing. */
+export const CLUSTER_ANSWER_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'";
+
 /** Headers on every response but the Content-Security-Policy (which depends on the Host). */
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -244,6 +247,11 @@ export function startServer(opts: ServerOptions): Promise<SkiffServer> {
   // then, and a quiet watch must not look like a hung request. (http-proxy-3 sets the status and
   // headers right after this event, synchronously; the microtask runs after that.)
   proxy.on('proxyRes', (proxyRes, _req, res) => {
+    // What a cluster answers is data, never a page of this origin: a Service's web page reached
+    // through `…/services/NAME/proxy/` must not run scripts with the proxy's credentials. This
+    // runs before http-proxy-3 copies the upstream headers, so the upstream cannot replace it.
+    proxyRes.headers['content-security-policy'] = CLUSTER_ANSWER_POLICY;
+    proxyRes.headers['x-content-type-options'] = 'nosniff';
     if (proxyRes.headers['content-length'] === undefined) queueMicrotask(() => res.flushHeaders());
   });
   proxy.on('error', (err, _req, res) => {

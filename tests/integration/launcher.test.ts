@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PROXY_ACCEPT_HOSTS } from '../../scripts/launch/kubectl';
 import { launch, type Launched } from '../../scripts/launch/launcher';
-import { clusterNames, startServer } from '../../scripts/launch/server';
+import { CLUSTER_ANSWER_POLICY, clusterNames, startServer } from '../../scripts/launch/server';
 import type { KubeObject } from '../../src/lib/kube/types';
 import { startSimServer, writeKubeconfigContexts, type SimServer } from '../support/kubectl';
 import { freePort, SITE_WORKER, writeSite } from '../support/recipe';
@@ -353,7 +353,6 @@ describe('security headers', () => {
     ['the page', '/'],
     ['config.json', '/config.json'],
     ['the worker script', `/${SITE_WORKER}`],
-    ['an API answer', '/clusters/alpha/api/v1/namespaces'],
     ['a 404', '/nope.js'],
     ['a refusal', '/clusters/alpha/api']
   ])('are on %s', async (_what, path) => {
@@ -376,6 +375,14 @@ describe('security headers', () => {
     expect(csp.get('script-src')).toEqual(["'self'", SCRIPT_HASH]);
     // ...and the worker, which the page's <meta> does not cover, may reach its own origin, watches included.
     expect(csp.get('connect-src')).toEqual(["'self'", `ws://127.0.0.1:${launched.port}`]);
+  });
+
+  it("sandboxes what a cluster answers: a Service's page proxied through it runs no script on this origin", async () => {
+    const res = await send('/clusters/alpha/api/v1/namespaces', {});
+    expect(res.status).toBe(200);
+    expect(res.headers['content-security-policy']).toBe(CLUSTER_ANSWER_POLICY);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
   });
 
   it('gives the worker the policy of the page it belongs to', async () => {

@@ -177,6 +177,10 @@ export class Informer {
     this.loaded ??= (async () => {
       const snapshot = await this.options.cache?.load(this.cacheKey);
       if (!snapshot || this.store.resourceVersion) return;
+      // The snapshot is the cluster's (keyed by its URL), but its rows carry the name they were
+      // saved under: after a rename, or under a second name for one URL, they are not this
+      // informer's rows. List instead of painting them.
+      if (snapshot.rows.some((row) => row.cluster !== this.spec.cluster)) return;
       this.cachedAt = snapshot.savedAt;
       this.cacheAgeMs = this.clock.now() - snapshot.savedAt;
       this.store.replace(

@@ -79,6 +79,15 @@ describe('snapshot cache keys', () => {
     expect(again.store.items()).toHaveLength(expected);
     // The rows still say which cluster they belong to by name.
     expect(again.store.items().every((r) => r.cluster === 'prod')).toBe(true);
+
+    // Visit 4: the same URL under another name (renamed in settings, or a second name in a link):
+    // the cached rows say "prod", so they are not painted as "staging"'s.
+    const renamed = page(new SnapshotCache({ dbName }), A, silent).acquire(
+      { cluster: 'staging', resource: PODS },
+      true
+    );
+    await renamed.load();
+    expect(renamed.store.items()).toHaveLength(0);
   });
 
   it('names a cache entry by the cluster identity; informers stay shared by name', () => {
