@@ -33,11 +33,14 @@ test('a table of 50,000 pods scrolls, sorts and drops a pod deleted on the serve
     });
   }
   const rows = cluster.pods().map((pod) => project('cluster', pod));
-  expect(rows).toHaveLength(PODS);
+  // At least the pods asked for: CronJobs may have started Job pods on the wall clock before they
+  // were suspended above. What the server holds now is the truth the table must show.
+  expect(rows.length).toBeGreaterThanOrEqual(PODS);
+  const total = rows.length;
   const byName = sortKeys(rows, (r) => r.name);
 
   await page.goto(`${cluster.url}/#/k/pods`);
-  await expect(page.getByTestId('row-count')).toHaveText(String(PODS), { timeout: 180_000 });
+  await expect(page.getByTestId('row-count')).toHaveText(String(total), { timeout: 180_000 });
   await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
   // The top: the first pods by name.
@@ -46,10 +49,10 @@ test('a table of 50,000 pods scrolls, sorts and drops a pod deleted on the serve
   const top = await tableState(page);
   expect(windowOffset(top.keys, byName)).toBe(0);
   expect(top.keys.length).toBeLessThan(MOST_ROWS_IN_DOM);
-  expect(top.maxScrollTop).toBeGreaterThanOrEqual((PODS - top.visible.length) * ROW_HEIGHT);
+  expect(top.maxScrollTop).toBeGreaterThanOrEqual((total - top.visible.length) * ROW_HEIGHT);
 
   // The middle: the rows that belong there by position, and still only a window of them.
-  const middle = PODS / 2;
+  const middle = Math.floor(total / 2);
   await scrollTable(page, middle * ROW_HEIGHT);
   await expect.poll(async () => (await tableState(page)).visible[0]).toBe(byName[middle]);
   const mid = await tableState(page);
@@ -61,7 +64,7 @@ test('a table of 50,000 pods scrolls, sorts and drops a pod deleted on the serve
   await scrollTable(page, 'bottom');
   await expect.poll(async () => (await tableState(page)).visible.at(-1)).toBe(byName.at(-1));
   const end = await tableState(page);
-  expect(windowOffset(end.keys, byName)).toBe(PODS - end.keys.length);
+  expect(windowOffset(end.keys, byName)).toBe(total - end.keys.length);
   expect(end.visible).toEqual(byName.slice(-end.visible.length));
   expect(end.keys.length).toBeLessThan(MOST_ROWS_IN_DOM);
 
@@ -97,9 +100,9 @@ test('a table of 50,000 pods scrolls, sorts and drops a pod deleted on the serve
   expect(response.status).toBe(200);
   await expect(page.locator(`tr[data-key="${victim.key}"]`)).toHaveCount(0);
   await expect.poll(async () => (await tableState(page)).visible[0]).toBe(descending[1]);
-  await expect.poll(() => cluster.pods().length, { message: 'a replacement pod' }).toBe(PODS);
+  await expect.poll(() => cluster.pods().length, { message: 'a replacement pod' }).toBe(total);
   expect(cluster.pods().some((pod) => pod.metadata.name === victim.name)).toBe(false);
-  await expect.poll(() => rowCount(page)).toBe(PODS);
+  await expect.poll(() => rowCount(page)).toBe(total);
 
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   expect(errors).toEqual([]);
