@@ -4,6 +4,7 @@
  * that looks open through a silent outage at once, from its resourceVersion; and a watch that
  * streamed for a healthy while resets the backoff, so its next failure costs one short delay.
  */
+import { tick, until } from '../../support/until';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '$lib/kube/types';
 import { SimWorld } from '$lib/sim/world';
@@ -17,15 +18,6 @@ import {
 import { simTransport } from '$lib/watch/transport';
 
 const encoder = new TextEncoder();
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-async function until(condition: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return;
-    await tick();
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 interface Projected {
   name: string;

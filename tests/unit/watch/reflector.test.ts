@@ -1,3 +1,4 @@
+import { tick, until } from '../../support/until';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '$lib/kube/types';
 import { SimWorld } from '$lib/sim/world';
@@ -112,17 +113,6 @@ function scriptedServer(steps: Step[]) {
 
 const query = (url: URL): Record<string, string> => Object.fromEntries(url.searchParams);
 const isWatch = (url: URL) => url.searchParams.get('watch') === '1';
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** Lets promises and streams run (real ticks only; virtual time moves only when a test says). */
-async function until(condition: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return;
-    await tick();
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 interface Projected {
   name: string;
